@@ -1,0 +1,58 @@
+// Service worker: after one visit the app loads and works with no network.
+// Precaches index.html and every asset it references (Trunk's hashed wasm/js/css), then
+// serves same-origin GETs cache-first, refreshing the page shell from the network when
+// it can. Nothing cross-origin is ever fetched.
+const CACHE = 'ai-interviewer-v1';
+const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg'];
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(SHELL);
+  const html = await (await cache.match('./index.html')).text();
+  const urls = new Set();
+  for (const m of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
+    const u = new URL(m[1], self.registration.scope);
+    if (u.origin === self.location.origin) urls.add(u.href);
+  }
+  // Trunk's loader imports the wasm from the JS file: both are listed in index.html as
+  // modulepreload / preload links.
+  await cache.addAll([...urls]);
+}
+
+self.addEventListener('install', (e) => {
+  e.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (e) => {
+  e.waitUntil((async () => {
+    for (const k of await caches.keys()) if (k !== CACHE) await caches.delete(k);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (e) => {
+  const req = e.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (req.mode === 'navigate') {
+    // Network first for the page itself (new deployments), cache when offline.
+    e.respondWith((async () => {
+      try {
+        const res = await fetch(req);
+        if (res.ok) (await caches.open(CACHE)).put('./index.html', res.clone());
+        return res;
+      } catch {
+        return (await caches.match('./index.html')) || Response.error();
+      }
+    })());
+    return;
+  }
+  // Hashed assets never change: cache first, fill the cache on a miss.
+  e.respondWith((async () => {
+    const hit = await caches.match(req);
+    if (hit) return hit;
+    const res = await fetch(req);
+    if (res.ok && res.type === 'basic') (await caches.open(CACHE)).put(req, res.clone());
+    return res;
+  })());
+});

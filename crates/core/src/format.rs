@@ -1,0 +1,83 @@
+//! Human-readable formatting shared by pages.
+
+/// `m:ss` for a duration in milliseconds (negative clamps to 0).
+pub fn mmss(ms: f64) -> String {
+    let s = if ms.is_finite() && ms > 0.0 {
+        (ms / 1000.0).floor() as u64
+    } else {
+        0
+    };
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Bytes as B / KB / MB / GB (powers of 1024, one decimal above KB).
+pub fn bytes(n: f64) -> String {
+    let n = n.max(0.0);
+    if n < 1024.0 {
+        format!("{} B", n as u64)
+    } else if n < 1024.0 * 1024.0 {
+        format!("{:.0} KB", n / 1024.0)
+    } else if n < 1024.0 * 1024.0 * 1024.0 {
+        format!("{:.1} MB", n / (1024.0 * 1024.0))
+    } else {
+        format!("{:.2} GB", n / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
+/// A UTC-independent date label from epoch milliseconds and the local offset in minutes
+/// (as `Date.getTimezoneOffset()` gives it: minutes *behind* UTC).
+pub fn date_time(epoch_ms: f64, tz_offset_min: f64) -> String {
+    let local = epoch_ms - tz_offset_min * 60_000.0;
+    let days = (local / 86_400_000.0).floor() as i64;
+    let ms_of_day = local - days as f64 * 86_400_000.0;
+    let (y, m, d) = civil_from_days(days);
+    let mins = (ms_of_day / 60_000.0).floor() as i64;
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", mins / 60, mins % 60)
+}
+
+/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = (z - era * 146_097) as u64;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe as i64 + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mmss_formats() {
+        assert_eq!(mmss(0.0), "0:00");
+        assert_eq!(mmss(59_999.0), "0:59");
+        assert_eq!(mmss(61_000.0), "1:01");
+        assert_eq!(mmss(3_600_000.0), "60:00");
+        assert_eq!(mmss(-5.0), "0:00");
+        assert_eq!(mmss(f64::INFINITY), "0:00");
+    }
+
+    #[test]
+    fn bytes_formats() {
+        assert_eq!(bytes(10.0), "10 B");
+        assert_eq!(bytes(2048.0), "2 KB");
+        assert_eq!(bytes(5.5 * 1024.0 * 1024.0), "5.5 MB");
+        assert_eq!(bytes(3.0 * 1024.0 * 1024.0 * 1024.0), "3.00 GB");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date_time(0.0, 0.0), "1970-01-01 00:00");
+        // 2026-11-25 02:17 UTC
+        assert_eq!(date_time(1_795_573_020_000.0, 0.0), "2026-11-25 02:17");
+        // UTC+1 (offset -60)
+        assert_eq!(date_time(1_795_573_020_000.0, -60.0), "2026-11-25 03:17");
+        assert_eq!(date_time(951_782_400_000.0, 0.0), "2000-02-29 00:00");
+    }
+}

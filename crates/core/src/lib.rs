@@ -1,0 +1,10 @@
+//! Pure logic of AI Interviewer. Nothing here touches the browser: it compiles and is
+//! tested natively, and the app crate calls it from thin web glue.
+
+pub mod format;
+pub mod interview;
+pub mod questions;
+pub mod record;
+pub mod report;
+pub mod route;
+pub mod schema;

@@ -1,0 +1,328 @@
+//! What is stored for one interview, and how an interrupted one is recovered.
+
+use crate::interview::QuestionSpan;
+use crate::questions::{PlannedQuestion, Track};
+use serde::{Deserialize, Serialize};
+
+/// Version of the interview record's JSON shape. Bump it with a step in [`migrate_record`].
+pub const RECORD_FORMAT: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being recorded now, or the tab closed before it finished.
+    Recording,
+    Finished,
+    /// Recovered after the tab was closed or crashed mid-interview.
+    Recovered,
+    /// Recording stopped by an error (e.g. storage full); what was saved is kept.
+    Stopped,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    AudioVideo,
+    AudioOnly,
+    VideoOnly,
+}
+
+impl MediaKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MediaKind::AudioVideo => "camera and microphone",
+            MediaKind::AudioOnly => "microphone only",
+            MediaKind::VideoOnly => "camera only",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InterviewRecord {
+    pub id: String,
+    pub format: u32,
+    /// Epoch milliseconds when the recording started.
+    pub created_ms: f64,
+    pub track: Track,
+    pub questions: Vec<PlannedQuestion>,
+    pub spans: Vec<QuestionSpan>,
+    pub status: Status,
+    /// Length of the recording in milliseconds (time of the last saved chunk while recording).
+    pub duration_ms: f64,
+    pub mime_type: String,
+    pub media: MediaKind,
+    pub chunk_count: u32,
+    pub bytes: f64,
+    /// Why recording stopped early, for the report.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What the store knows about one saved piece of the recording (the bytes stay in the store).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChunkMeta {
+    pub seq: u32,
+    /// Milliseconds from recording start when this chunk was handed over.
+    pub t_ms: f64,
+    pub size: f64,
+}
+
+impl InterviewRecord {
+    pub fn new(
+        id: String,
+        created_ms: f64,
+        track: Track,
+        questions: Vec<PlannedQuestion>,
+        mime_type: String,
+        media: MediaKind,
+    ) -> Self {
+        InterviewRecord {
+            id,
+            format: RECORD_FORMAT,
+            created_ms,
+            track,
+            questions,
+            spans: Vec::new(),
+            status: Status::Recording,
+            duration_ms: 0.0,
+            mime_type,
+            media,
+            chunk_count: 0,
+            bytes: 0.0,
+            note: None,
+        }
+    }
+
+    pub fn is_unfinished(&self) -> bool {
+        self.status == Status::Recording
+    }
+
+    /// Answered questions (those with a span), with their text.
+    pub fn answered(&self) -> impl Iterator<Item = (&QuestionSpan, &PlannedQuestion)> {
+        self.spans
+            .iter()
+            .filter_map(|s| self.questions.get(s.index).map(|q| (s, q)))
+    }
+
+    /// Closes a record whose tab went away mid-interview, from the chunks actually saved:
+    /// the recording ends at the last chunk, an open question ends there too, and questions
+    /// that started after it are dropped (their video never reached the disk).
+    pub fn recover(&mut self, chunks: &[ChunkMeta]) {
+        let end = chunks.iter().map(|c| c.t_ms).fold(0.0, f64::max);
+        self.duration_ms = end;
+        self.chunk_count = chunks.len() as u32;
+        self.bytes = chunks.iter().map(|c| c.size).sum();
+        self.spans.retain(|s| s.start_ms < end);
+        for s in &mut self.spans {
+            let e = s.end_ms.unwrap_or(end).min(end);
+            s.end_ms = Some(e.max(s.start_ms));
+        }
+        self.status = Status::Recovered;
+        self.note = Some(
+            "This interview was interrupted (the tab closed or crashed); \
+             everything saved up to that moment was recovered."
+                .into(),
+        );
+    }
+
+    /// Marks a normal end of recording at `duration_ms` (the end of the last saved chunk).
+    /// Question spans are clipped to the recording; one that starts after it is dropped.
+    pub fn finish(&mut self, duration_ms: f64) {
+        let end = duration_ms.max(0.0);
+        self.duration_ms = end;
+        self.spans.retain(|s| s.start_ms < end);
+        for s in &mut self.spans {
+            s.end_ms = Some(s.end_ms.unwrap_or(end).min(end).max(s.start_ms));
+        }
+        self.status = Status::Finished;
+    }
+
+    /// Marks a recording cut short by an error (e.g. a full disk).
+    pub fn stop_with_error(&mut self, duration_ms: f64, reason: &str) {
+        self.finish(duration_ms);
+        self.status = Status::Stopped;
+        self.note = Some(reason.to_string());
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordError {
+    NotAnObject,
+    Newer(u32),
+    Invalid(String),
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::NotAnObject => write!(f, "not an interview record"),
+            RecordError::Newer(v) => write!(
+                f,
+                "made by a newer version of the app (record format {v}, this app reads up to {RECORD_FORMAT})"
+            ),
+            RecordError::Invalid(e) => write!(f, "malformed interview record: {e}"),
+        }
+    }
+}
+
+/// Reads a stored or imported record of any format this app knows, upgrading it to the
+/// current one, and checks what serde cannot (ids, spans inside the plan, finite times).
+pub fn migrate_record(mut v: serde_json::Value) -> Result<InterviewRecord, RecordError> {
+    let obj = v.as_object_mut().ok_or(RecordError::NotAnObject)?;
+    let format = obj
+        .get("format")
+        .and_then(|f| f.as_u64())
+        .ok_or_else(|| RecordError::Invalid("missing format".into()))? as u32;
+    if format > RECORD_FORMAT {
+        return Err(RecordError::Newer(format));
+    }
+    // Format 1 is current; future steps go here as `if format < N { ...; format = N }`.
+    let rec: InterviewRecord =
+        serde_json::from_value(v).map_err(|e| RecordError::Invalid(e.to_string()))?;
+    validate(&rec)?;
+    Ok(rec)
+}
+
+fn validate(r: &InterviewRecord) -> Result<(), RecordError> {
+    let bad = |m: &str| Err(RecordError::Invalid(m.to_string()));
+    if r.id.is_empty() || r.id.len() > 100 {
+        return bad("bad id");
+    }
+    if !r.created_ms.is_finite() || !r.duration_ms.is_finite() || r.duration_ms < 0.0 {
+        return bad("bad times");
+    }
+    for (i, s) in r.spans.iter().enumerate() {
+        if s.index != i || s.index >= r.questions.len() {
+            return bad("question span out of order");
+        }
+        if !s.start_ms.is_finite() || s.end_ms.is_some_and(|e| !e.is_finite() || e < s.start_ms) {
+            return bad("bad question span");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> InterviewRecord {
+        let qs = crate::questions::plan_questions(Track::General, 3, 60, &[], 1);
+        let mut r = InterviewRecord::new(
+            "iv-1".into(),
+            1.7e12,
+            Track::General,
+            qs,
+            "video/webm".into(),
+            MediaKind::AudioVideo,
+        );
+        r.spans = vec![
+            QuestionSpan {
+                index: 0,
+                start_ms: 0.0,
+                end_ms: Some(4000.0),
+            },
+            QuestionSpan {
+                index: 1,
+                start_ms: 4000.0,
+                end_ms: None,
+            },
+        ];
+        r
+    }
+
+    fn chunks(n: u32) -> Vec<ChunkMeta> {
+        (0..n)
+            .map(|i| ChunkMeta {
+                seq: i,
+                t_ms: (i + 1) as f64 * 1000.0,
+                size: 100.0,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recover_closes_open_question_at_last_chunk() {
+        let mut r = sample();
+        r.recover(&chunks(6));
+        assert_eq!(r.status, Status::Recovered);
+        assert_eq!(r.duration_ms, 6000.0);
+        assert_eq!(r.chunk_count, 6);
+        assert_eq!(r.bytes, 600.0);
+        assert_eq!(r.spans[1].end_ms, Some(6000.0));
+        assert!(r.note.is_some());
+    }
+
+    #[test]
+    fn recover_drops_questions_never_saved() {
+        let mut r = sample();
+        r.recover(&chunks(3));
+        assert_eq!(r.spans.len(), 1);
+        assert_eq!(r.spans[0].end_ms, Some(3000.0));
+        let mut r = sample();
+        r.recover(&[]);
+        assert!(r.spans.is_empty());
+        assert_eq!(r.duration_ms, 0.0);
+    }
+
+    #[test]
+    fn finish_and_stop() {
+        let mut r = sample();
+        r.finish(9000.0);
+        assert_eq!(r.status, Status::Finished);
+        assert_eq!(r.spans[1].end_ms, Some(9000.0));
+        let mut r = sample();
+        r.stop_with_error(5000.0, "storage full");
+        assert_eq!(r.status, Status::Stopped);
+        assert_eq!(r.note.as_deref(), Some("storage full"));
+    }
+
+    #[test]
+    fn finish_clips_spans_to_the_saved_recording() {
+        let mut r = sample();
+        r.spans[0].end_ms = Some(4000.0);
+        r.finish(3500.0);
+        assert_eq!(
+            r.spans.len(),
+            1,
+            "question 2 started after the last saved chunk"
+        );
+        assert_eq!(r.spans[0].end_ms, Some(3500.0));
+        assert_eq!(r.duration_ms, 3500.0);
+    }
+
+    #[test]
+    fn record_round_trips_and_validates() {
+        let r = sample();
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(migrate_record(v.clone()).unwrap(), r);
+
+        let mut newer = v.clone();
+        newer["format"] = 99.into();
+        assert_eq!(migrate_record(newer), Err(RecordError::Newer(99)));
+
+        let mut bad = v.clone();
+        bad["spans"][1]["index"] = 7.into();
+        assert!(matches!(migrate_record(bad), Err(RecordError::Invalid(_))));
+
+        let mut bad = v.clone();
+        bad["track"] = "astronaut".into();
+        assert!(matches!(migrate_record(bad), Err(RecordError::Invalid(_))));
+
+        assert_eq!(
+            migrate_record(serde_json::json!([1, 2])),
+            Err(RecordError::NotAnObject)
+        );
+        assert!(matches!(
+            migrate_record(serde_json::json!({"id": "x"})),
+            Err(RecordError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn note_is_optional_in_stored_json() {
+        let mut v = serde_json::to_value(sample()).unwrap();
+        v.as_object_mut().unwrap().remove("note");
+        assert_eq!(migrate_record(v).unwrap().note, None);
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: native unit tests, wasm tests in headless Chromium, end-to-end tests
+# of the built app in headless Chromium with a fake camera and microphone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+
+# Outside the clone, so that a fresh clone (CI) builds incrementally.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/ai-interviewer/target}"
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+
+echo "== native tests"
+cargo test --workspace
+
+echo "== wasm tests in headless Chromium"
+cargo test --target wasm32-unknown-unknown --tests
+
+echo "== end-to-end tests (app served under /ai-interviewer/; screenshots in test-results/screenshots/)"
+dist="$CARGO_TARGET_DIR/e2e-dist"
+trunk build --offline --public-url /ai-interviewer/ --dist "$dist"
+E2E_DIST="$dist" node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,7 @@
+//! Browser media glue: camera/microphone, recording, speech synthesis, level meter.
+//! Thin wrappers over web-sys; decisions (messages, fallbacks) are kept small and explicit.
+
+pub mod camera;
+pub mod level;
+pub mod recorder;
+pub mod speech;

@@ -1,0 +1,387 @@
+//! Interview: shows and speaks each question, runs the answer timer, and records the whole
+//! interview, writing every chunk to IndexedDB as it arrives.
+
+use crate::app::{navigate, state};
+use crate::components::{MicLevel, Notice};
+use crate::media::recorder::Recorder;
+use crate::media::{camera, speech};
+use crate::session;
+use crate::store::StoreError;
+use interviewer_core::format;
+use interviewer_core::interview::InterviewClock;
+use interviewer_core::record::InterviewRecord;
+use interviewer_core::route::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::time::Duration;
+
+/// Everything the running interview owns; dropped when the page goes away.
+struct Run {
+    record: RefCell<InterviewRecord>,
+    clock: RefCell<InterviewClock>,
+    recorder: RefCell<Option<Recorder>>,
+    /// performance.now() when recording started: t = 0 on the recording's time line.
+    t0: Cell<f64>,
+    seq: Cell<u32>,
+    /// Chunk writes not yet committed.
+    pending: Cell<u32>,
+    /// (chunks, recording ms, bytes) actually committed: the record's figures at the end,
+    /// whatever writes failed after them.
+    committed: Cell<(u32, f64, f64)>,
+    /// Set once stopping has begun (finish, error, or leaving the page).
+    stopping: Cell<bool>,
+    /// Why recording stopped early, if it did.
+    failure: RefCell<Option<String>>,
+    /// False once the user has left the page: saving must not pull them back to a report.
+    open_report: Cell<bool>,
+}
+
+impl Run {
+    fn t(&self) -> f64 {
+        session::perf_now() - self.t0.get()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    Starting,
+    Running,
+    Saving,
+}
+
+#[component]
+pub fn Interview() -> impl IntoView {
+    let st = state();
+    let (Some(plan), Some(stream)) = (st.plan.get_untracked(), session::stream()) else {
+        return view! {
+            <section class="card">
+                <p>"No interview is set up in this tab."</p>
+                <a class="btn primary" href="#/">"Start one"</a>
+            </section>
+        }
+        .into_any();
+    };
+    let questions = plan.questions.clone();
+    let total = questions.len();
+    let phase = RwSignal::new(Phase::Starting);
+    let current = RwSignal::new(0usize);
+    // (remaining ms, share of the limit used) of the running question, updated by the timer.
+    let countdown = RwSignal::new(None::<(f64, f64)>);
+    let error = RwSignal::new(None::<String>);
+    let muted = st.muted;
+    let video = NodeRef::<leptos::html::Video>::new();
+
+    let record = InterviewRecord::new(
+        session::new_id(),
+        session::now_ms(),
+        plan.track,
+        questions.clone(),
+        String::new(),
+        st.media.get_untracked(),
+    );
+    let run = Rc::new(Run {
+        record: RefCell::new(record),
+        clock: RefCell::new(InterviewClock::new(
+            questions.iter().map(|q| q.limit_s).collect(),
+        )),
+        recorder: RefCell::new(None),
+        t0: Cell::new(0.0),
+        seq: Cell::new(0),
+        pending: Cell::new(0),
+        committed: Cell::new((0, 0.0, 0.0)),
+        stopping: Cell::new(false),
+        failure: RefCell::new(None),
+        open_report: Cell::new(true),
+    });
+
+    let ask = {
+        let questions = questions.clone();
+        move |i: usize| {
+            current.set(i);
+            if !muted.get_untracked() {
+                speech::speak(&questions[i].text);
+            }
+        }
+    };
+
+    // Saves spans (question boundaries) as soon as they change.
+    let save_record = |run: Rc<Run>| {
+        spawn_local(async move {
+            let rec = run.record.borrow().clone();
+            if let Ok(store) = session::store().await {
+                if let Err(e) = store.put_interview(&rec).await {
+                    web_sys::console::warn_1(&format!("saving interview: {e}").into());
+                }
+            }
+        });
+    };
+
+    // Stops the recorder; the recorder's stop event then finalises (see `on_stop`).
+    let stop = {
+        let run = run.clone();
+        move |reason: Option<String>| {
+            if run.stopping.replace(true) {
+                return;
+            }
+            speech::cancel();
+            if let Some(r) = reason {
+                *run.failure.borrow_mut() = Some(r.clone());
+                error.set(Some(r));
+            }
+            run.clock.borrow_mut().finish(run.t());
+            run.record.borrow_mut().spans = run.clock.borrow().spans.clone();
+            phase.set(Phase::Saving);
+            match run.recorder.borrow().as_ref() {
+                Some(r) if r.is_recording() => r.stop(),
+                _ => finalize(run.clone()),
+            }
+        }
+    };
+
+    let next = {
+        let run = run.clone();
+        let stop = stop.clone();
+        let ask = ask.clone();
+        move || {
+            if run.stopping.get() {
+                return;
+            }
+            let t = run.t();
+            let idx = run.clock.borrow_mut().advance(t);
+            run.record.borrow_mut().spans = run.clock.borrow().spans.clone();
+            match idx {
+                Some(i) => {
+                    save_record(run.clone());
+                    ask(i);
+                }
+                None => stop(None),
+            }
+        }
+    };
+
+    // Start: save the record, start the recorder, ask question 1.
+    {
+        let run = run.clone();
+        let stream = stream.clone();
+        let next = next.clone();
+        let stop = stop.clone();
+        spawn_local(async move {
+            let store = match session::store().await {
+                Ok(s) => s,
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    return;
+                }
+            };
+            let on_chunk = {
+                let run = run.clone();
+                let store = store.clone();
+                let stop = stop.clone();
+                move |blob: web_sys::Blob| {
+                    let seq = run.seq.get();
+                    run.seq.set(seq + 1);
+                    let t = run.t();
+                    let snapshot = {
+                        let mut rec = run.record.borrow_mut();
+                        rec.chunk_count = seq + 1;
+                        rec.duration_ms = t;
+                        rec.bytes += blob.size();
+                        rec.clone()
+                    };
+                    run.pending.set(run.pending.get() + 1);
+                    let run = run.clone();
+                    let store = store.clone();
+                    let stop = stop.clone();
+                    spawn_local(async move {
+                        let res = store.put_chunk(&snapshot, seq, t, &blob).await;
+                        run.pending.set(run.pending.get() - 1);
+                        match res {
+                            Ok(()) => {
+                                let (n, d, b) = run.committed.get();
+                                run.committed.set((n.max(snapshot.chunk_count), d.max(t), b.max(snapshot.bytes)));
+                            }
+                            Err(StoreError::Quota) => stop(Some(
+                                "Recording stopped: the browser's storage for this site is full. \
+                                 Everything up to this point is saved. Delete old interviews in History to free space."
+                                    .into(),
+                            )),
+                            Err(e) => stop(Some(format!("Recording stopped: {e}"))),
+                        }
+                    });
+                }
+            };
+            let on_stop = {
+                let run = run.clone();
+                move || finalize(run)
+            };
+            let on_error = {
+                let stop = stop.clone();
+                move |m: String| stop(Some(format!("Recording stopped: {m}")))
+            };
+            match Recorder::start(&stream, on_chunk, on_stop, on_error) {
+                Ok(rec) => {
+                    run.record.borrow_mut().mime_type = rec.mime.clone();
+                    *run.recorder.borrow_mut() = Some(rec);
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
+            }
+            run.t0.set(session::perf_now());
+            let first = run.record.borrow().clone();
+            if let Err(e) = store.put_interview(&first).await {
+                stop(Some(format!("Could not save the interview: {e}")));
+                return;
+            }
+            phase.set(Phase::Running);
+            next();
+        });
+    }
+
+    // Timer: moves on by itself when the answer time is up.
+    {
+        let run = run.clone();
+        let next = next.clone();
+        if let Ok(h) = set_interval_with_handle(
+            move || {
+                if phase.get_untracked() != Phase::Running {
+                    return;
+                }
+                let t = run.t();
+                let cd = run.clock.borrow().countdown(t);
+                countdown.set(cd.map(|c| (c.remaining_ms, c.fraction)));
+                if cd.is_some_and(|c| c.expired) {
+                    next();
+                }
+            },
+            Duration::from_millis(250),
+        ) {
+            on_cleanup(move || h.clear());
+        }
+    }
+
+    // Leaving the page mid-interview (back button, link) stops and keeps what was recorded.
+    {
+        let guard = send_wrapper::SendWrapper::new((stop.clone(), run.clone()));
+        on_cleanup(move || {
+            let (stop, run) = &*guard;
+            run.open_report.set(false);
+            if !run.stopping.get() {
+                stop(None);
+            }
+        });
+    }
+
+    Effect::new({
+        let stream = stream.clone();
+        move |_| {
+            if let Some(v) = video.get() {
+                v.set_src_object(Some(&stream));
+                let _ = v.play();
+            }
+        }
+    });
+
+    let has_audio = camera::has_audio(&stream);
+    let has_video = camera::has_video(&stream);
+    let q_text = {
+        let questions = questions.clone();
+        move || questions[current.get()].text.clone()
+    };
+    let repeat = {
+        let questions = questions.clone();
+        move |_| {
+            speech::speak(&questions[current.get_untracked()].text);
+        }
+    };
+    let next_click = {
+        let next = next.clone();
+        move |_| next()
+    };
+    let end_click = {
+        let stop = stop.clone();
+        move |_| stop(None)
+    };
+
+    view! {
+        <section class="card interview">
+            <div class="interview-head">
+                <span class="rec" aria-live="polite">
+                    {move || match phase.get() {
+                        Phase::Starting => "Starting…",
+                        Phase::Running => "● Recording",
+                        Phase::Saving => "Saving…",
+                    }}
+                </span>
+                <span data-testid="progress">{move || format!("Question {} of {}", current.get() + 1, total)}</span>
+                <label class="mute">
+                    <input type="checkbox" prop:checked=move || muted.get()
+                        on:change=move |ev| { muted.set(event_target_checked(&ev)); if muted.get_untracked() { speech::cancel() } }/>
+                    " Mute voice"
+                </label>
+            </div>
+            {move || error.get().map(|e| view! { <Notice kind="error"><p data-testid="interview-error">{e}</p></Notice> })}
+            <h1 class="question" data-testid="question" aria-live="polite">{q_text}</h1>
+            <div class="timer-row">
+                <div class="timer" data-testid="timer" class:over=move || countdown.get().is_some_and(|c| c.0 < 10_000.0)>
+                    {move || countdown.get().map(|c| format::mmss(c.0.max(0.0) + 999.0)).unwrap_or_else(|| "–".into())}
+                </div>
+                <div class="timebar" aria-hidden="true">
+                    <div class="timebar-fill" style:width=move || format!("{:.1}%", countdown.get().map(|c| c.1 * 100.0).unwrap_or(0.0))></div>
+                </div>
+            </div>
+            <div class="interview-grid">
+                {has_video.then(|| view! {
+                    <video node_ref=video class="preview small mirrored" autoplay=true muted=true playsinline=true aria-label="You (mirrored)"></video>
+                })}
+                <div>
+                    {has_audio.then(|| view! { <label>"Microphone"</label><MicLevel stream=stream.clone()/> })}
+                    <div class="actions">
+                        <button class="btn" on:click=repeat disabled=move || muted.get()>"Repeat question"</button>
+                        <button class="btn primary" data-testid="next" disabled=move || phase.get() != Phase::Running on:click=next_click>
+                            {move || if current.get() + 1 >= total { "Finish" } else { "Next question" }}
+                        </button>
+                        <button class="btn danger" data-testid="end" disabled=move || phase.get() != Phase::Running on:click=end_click>"End interview"</button>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// After the recorder's last chunk: wait for pending writes, mark the record finished (or
+/// stopped with its reason), save it, release the camera, open the report.
+fn finalize(run: Rc<Run>) {
+    spawn_local(async move {
+        while run.pending.get() > 0 {
+            gloo_timers::future::sleep(Duration::from_millis(50)).await;
+        }
+        let rec = {
+            let mut rec = run.record.borrow_mut();
+            let (chunks, end, bytes) = run.committed.get();
+            rec.chunk_count = chunks;
+            rec.duration_ms = end;
+            rec.bytes = bytes;
+            match run.failure.borrow().as_ref() {
+                Some(reason) => rec.stop_with_error(end, reason),
+                None => rec.finish(end),
+            }
+            rec.clone()
+        };
+        let saved = match session::store().await {
+            Ok(store) => store.put_interview_or_journal(&rec).await,
+            Err(e) => Err(e),
+        };
+        session::release_stream();
+        if let Err(e) = saved {
+            web_sys::console::error_1(&format!("final save failed: {e}").into());
+        }
+        if run.open_report.get() && rec.chunk_count > 0 {
+            navigate(Route::Report(rec.id));
+        }
+    });
+}

@@ -1,0 +1,171 @@
+//! Report (first version): when, what, how long, and the recording with a seek list.
+
+use crate::app::navigate;
+use crate::components::Notice;
+use crate::session;
+use interviewer_core::format;
+use interviewer_core::record::Status;
+use interviewer_core::report::{build_report, Report as ReportData};
+use interviewer_core::route::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn Report(id: String) -> impl IntoView {
+    let report = RwSignal::new(None::<Result<ReportData, String>>);
+    let url = RwSignal::new(None::<String>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let audio_only = RwSignal::new(false);
+
+    {
+        let id = id.clone();
+        spawn_local(async move {
+            let res = async {
+                let store = session::store().await.map_err(|e| e.to_string())?;
+                let rec = store
+                    .get_interview(&id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| {
+                        "This interview does not exist (it may have been deleted).".to_string()
+                    })?;
+                if rec.chunk_count > 0 {
+                    let blob = store
+                        .recording(&id, &rec.mime_type)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                }
+                audio_only.set(rec.mime_type.starts_with("audio/"));
+                Ok(build_report(&rec, session::tz_offset_min()))
+            }
+            .await;
+            report.set(Some(res));
+        });
+    }
+    on_cleanup(move || {
+        if let Some(u) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+
+    // MediaRecorder's WebM has no duration in its header: Chromium reports Infinity until
+    // it has seen the end. Seeking far forward once makes it scan, then we go back to 0.
+    Effect::new(move |_| {
+        let Some(v) = video.get() else { return };
+        let v2 = v.clone();
+        let fixing = std::rc::Rc::new(std::cell::Cell::new(false));
+        let f2 = fixing.clone();
+        let on_meta = Closure::<dyn FnMut()>::new(move || {
+            if v2.duration().is_infinite() {
+                f2.set(true);
+                v2.set_current_time(1e101);
+            }
+        });
+        let v3 = v.clone();
+        let on_dur = Closure::<dyn FnMut()>::new(move || {
+            if fixing.get() && v3.duration().is_finite() {
+                fixing.set(false);
+                v3.set_current_time(0.0);
+            }
+        });
+        v.set_onloadedmetadata(Some(on_meta.as_ref().unchecked_ref()));
+        v.set_ondurationchange(Some(on_dur.as_ref().unchecked_ref()));
+        on_meta.forget();
+        on_dur.forget();
+    });
+
+    let seek = move |ms: f64| {
+        if let Some(v) = video.get_untracked() {
+            v.set_current_time(ms / 1000.0);
+            let _ = v.play();
+        }
+    };
+    let delete = move |id: String| {
+        let ok = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(
+                    "Delete this interview and its recording? This cannot be undone.",
+                )
+                .ok()
+            })
+            .unwrap_or(false);
+        if ok {
+            spawn_local(async move {
+                if let Ok(store) = session::store().await {
+                    if store.delete_interview(&id).await.is_ok() {
+                        navigate(Route::History);
+                    }
+                }
+            });
+        }
+    };
+
+    view! {
+        {move || match report.get() {
+            None => view! { <p>"Loading report…"</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <Notice kind="error"><p data-testid="report-error">{e}</p></Notice>
+                <a class="btn" href="#/history">"Back to history"</a>
+            }.into_any(),
+            Some(Ok(r)) => {
+                let id = r.id.clone();
+                view! {
+                    <section class="card">
+                        <h1>"Interview report"</h1>
+                        <dl class="summary" data-testid="summary">
+                            <div><dt>"Date"</dt><dd>{r.date.clone()}</dd></div>
+                            <div><dt>"Track"</dt><dd>{r.track}</dd></div>
+                            <div><dt>"Duration"</dt><dd data-testid="duration">{r.duration.clone()}</dd></div>
+                            <div><dt>"Questions answered"</dt><dd>{format!("{} of {}", r.asked, r.planned)}</dd></div>
+                            <div><dt>"Average answer"</dt><dd>{format::mmss(r.mean_answer_ms)}</dd></div>
+                            <div><dt>"Recorded with"</dt><dd>{r.media}</dd></div>
+                        </dl>
+                        {(r.status == Status::Recovered).then(|| view! { <p class="badge" data-testid="recovered">"Recovered"</p> })}
+                        {r.note.clone().map(|n| view! { <Notice kind="warn"><p data-testid="report-note">{n}</p></Notice> })}
+                    </section>
+                    <section class="card report-grid">
+                        <div>
+                            {move || match url.get() {
+                                Some(u) => view! {
+                                    <video node_ref=video class="playback" class:audio=move || audio_only.get()
+                                        controls=true preload="metadata" src=u data-testid="playback"
+                                        aria-label="Recording of the interview"></video>
+                                }.into_any(),
+                                None => view! { <p>"No recording was saved for this interview."</p> }.into_any(),
+                            }}
+                        </div>
+                        <div>
+                            <h2>"Questions"</h2>
+                            <ol class="qlist" data-testid="question-list">
+                                {r.rows.iter().map(|row| {
+                                    let start = row.start_ms;
+                                    view! {
+                                        <li>
+                                            <button class="seek" on:click=move |_| seek(start)
+                                                aria-label=format!("Play answer {} from {}", row.index + 1, format::mmss(start))>
+                                                {format::mmss(start)}
+                                            </button>
+                                            <span class="qtext">{row.text.clone()}</span>
+                                            <span class="qtime">
+                                                {format!("answered for {}", format::mmss(row.answer_ms))}
+                                                {row.hit_limit.then(|| format!(" (reached the {} s limit)", row.limit_s))}
+                                            </span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        </div>
+                    </section>
+                    <div class="actions">
+                        <a class="btn primary" href="#/">"New interview"</a>
+                        <a class="btn" href="#/history">"History"</a>
+                        <button class="btn danger" on:click=move |_| delete(id.clone())>"Delete this interview"</button>
+                    </div>
+                }.into_any()
+            }
+        }}
+    }
+}

@@ -1,0 +1,175 @@
+//! Setup: camera and microphone permission, preview, device choice, level meter.
+
+use crate::app::{navigate, state};
+use crate::components::{MicLevel, Notice};
+use crate::media::camera::{self, Device, DeviceChoice, MediaError};
+use crate::media::speech;
+use crate::session;
+use interviewer_core::record::MediaKind;
+use interviewer_core::route::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use web_sys::MediaStream;
+
+#[derive(Clone)]
+enum Status {
+    Asking,
+    Ready(SendWrapper<MediaStream>),
+    Failed(MediaError),
+}
+
+#[component]
+pub fn Setup() -> impl IntoView {
+    let st = state();
+    if st.plan.get_untracked().is_none() {
+        navigate(Route::Home);
+        return view! { <p>"Choose an interview first."</p> }.into_any();
+    }
+    let status = RwSignal::new(Status::Asking);
+    let devices = RwSignal::new(Vec::<Device>::new());
+    let choice = RwSignal::new(DeviceChoice {
+        video: Some(String::new()),
+        audio: Some(String::new()),
+    });
+    let video = NodeRef::<leptos::html::Video>::new();
+
+    let open = move |c: DeviceChoice| {
+        status.set(Status::Asking);
+        session::release_stream();
+        spawn_local(async move {
+            match camera::open_stream(&c).await {
+                Ok(s) => {
+                    // Labels and ids are only listed once permission is granted.
+                    devices.set(camera::list_devices().await);
+                    choice.set(DeviceChoice {
+                        video: c
+                            .video
+                            .as_ref()
+                            .map(|_| camera::track_device_id(&s, true).unwrap_or_default()),
+                        audio: c
+                            .audio
+                            .as_ref()
+                            .map(|_| camera::track_device_id(&s, false).unwrap_or_default()),
+                    });
+                    session::set_stream(Some(s.clone()));
+                    status.set(Status::Ready(SendWrapper::new(s)));
+                }
+                Err(e) => status.set(Status::Failed(e)),
+            }
+        });
+    };
+    open(choice.get_untracked());
+
+    Effect::new(move |_| {
+        if let (Status::Ready(s), Some(v)) = (status.get(), video.get()) {
+            v.set_src_object(Some(&s));
+            let _ = v.play();
+        }
+    });
+
+    let begin = move |_| {
+        let Status::Ready(s) = status.get_untracked() else {
+            return;
+        };
+        let kind = match (camera::has_video(&s), camera::has_audio(&s)) {
+            (true, true) => MediaKind::AudioVideo,
+            (false, true) => MediaKind::AudioOnly,
+            _ => MediaKind::VideoOnly,
+        };
+        st.media.set(kind);
+        navigate(Route::Interview);
+    };
+    let back = move |_| {
+        session::release_stream();
+        navigate(Route::Home);
+    };
+
+    let select_device = move |video_kind: bool, id: String| {
+        let mut c = choice.get_untracked();
+        if video_kind {
+            c.video = Some(id)
+        } else {
+            c.audio = Some(id)
+        }
+        open(c);
+    };
+
+    let no_voice = !speech::available();
+
+    view! {
+        <section class="card">
+            <h1>"Camera and microphone check"</h1>
+            <div class="setup-grid">
+                <div class="preview-box">
+                    <video node_ref=video class="preview mirrored" autoplay=true muted=true playsinline=true
+                        aria-label="Camera preview (mirrored)" data-testid="preview"></video>
+                    {move || matches!(status.get(), Status::Asking).then(|| view! {
+                        <p class="overlay-msg" data-testid="asking">"Waiting for camera and microphone permission…"</p>
+                    })}
+                </div>
+                <div class="setup-side">
+                    {move || match status.get() {
+                        Status::Ready(s) => view! {
+                            <p class="ok" data-testid="media-ready">
+                                {match (camera::has_video(&s), camera::has_audio(&s)) {
+                                    (true, true) => "Camera and microphone are working.",
+                                    (false, true) => "Microphone only: the interview will be recorded as audio.",
+                                    _ => "Camera only: no microphone, so no sound will be recorded.",
+                                }}
+                            </p>
+                            {camera::has_audio(&s).then(|| view! {
+                                <label>"Microphone level (speak to test)"</label>
+                                <MicLevel stream=(*s).clone()/>
+                            })}
+                        }.into_any(),
+                        Status::Failed(e) => {
+                            let retry = move |_| open(DeviceChoice { video: Some(String::new()), audio: Some(String::new()) });
+                            let audio_only = move |_| open(DeviceChoice { video: None, audio: Some(String::new()) });
+                            let video_only = move |_| open(DeviceChoice { video: Some(String::new()), audio: None });
+                            view! {
+                                <Notice kind="error">
+                                    <p data-testid="media-error">{e.message()}</p>
+                                    <div class="actions">
+                                        <button class="btn primary" data-testid="retry" on:click=retry>"Retry"</button>
+                                        <button class="btn" data-testid="audio-only" on:click=audio_only>"Continue with microphone only"</button>
+                                        <button class="btn" on:click=video_only>"Continue with camera only"</button>
+                                    </div>
+                                </Notice>
+                            }.into_any()
+                        }
+                        Status::Asking => view! { <p>"Your browser may ask for permission."</p> }.into_any(),
+                    }}
+
+                    <Show when=move || !devices.get().is_empty()>
+                        <label for="cam">"Camera"</label>
+                        <select id="cam" on:change=move |ev| select_device(true, event_target_value(&ev))>
+                            {move || devices.get().into_iter().filter(|d| d.video).map(|d| {
+                                let sel = choice.get().video.as_deref() == Some(d.id.as_str());
+                                view! { <option value=d.id.clone() selected=sel>{d.label.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label for="mic">"Microphone"</label>
+                        <select id="mic" on:change=move |ev| select_device(false, event_target_value(&ev))>
+                            {move || devices.get().into_iter().filter(|d| !d.video).map(|d| {
+                                let sel = choice.get().audio.as_deref() == Some(d.id.as_str());
+                                view! { <option value=d.id.clone() selected=sel>{d.label.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </Show>
+
+                    {no_voice.then(|| view! {
+                        <p class="hint" data-testid="no-voice">"No on-device voice is available, so questions will be shown but not read aloud."</p>
+                    })}
+                    <div class="actions">
+                        <button class="btn primary" data-testid="begin" disabled=move || !matches!(status.get(), Status::Ready(_)) on:click=begin>
+                            "Begin interview"
+                        </button>
+                        <button class="btn" on:click=back>"Back"</button>
+                    </div>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}

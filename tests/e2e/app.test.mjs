@@ -1,0 +1,186 @@
+// End-to-end: the built app (E2E_DIST) served under /ai-interviewer/, driven in headless
+// Chromium with a fake camera and microphone fed from files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, fixtures, launch, shot } from './harness.mjs';
+
+const DIST = process.env.E2E_DIST || 'dist';
+let server, browser, media;
+const requests = [];
+
+before(async () => {
+  media = await fixtures();
+  server = await serve(DIST);
+  browser = await launch(media);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A context with camera + microphone allowed; every request is recorded. */
+async function newPage({ allowMedia = true } = {}) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+  if (allowMedia) await context.grantPermissions(['camera', 'microphone'], { origin: server.origin });
+  const page = await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('dialog', (d) => d.accept());
+  return { context, page, errors };
+}
+
+async function startInterview(page, { count = '2', limit = '30' } = {}) {
+  await page.goto(server.url);
+  await page.getByTestId('start').waitFor();
+  await page.getByTestId('count').selectOption(count);
+  await page.getByTestId('limit').selectOption(limit);
+  await page.getByTestId('start').click();
+  await page.getByTestId('media-ready').waitFor({ timeout: 15000 });
+}
+
+/** Waits until the report's video knows its (finite) duration and returns it. */
+async function playbackDuration(page) {
+  const video = page.getByTestId('playback');
+  await video.waitFor();
+  return video.evaluate((v) => new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`duration stayed ${v.duration}`)), 15000);
+    const check = () => {
+      if (Number.isFinite(v.duration) && v.duration > 0 && v.readyState >= 1) { clearTimeout(t); resolve(v.duration); }
+      else setTimeout(check, 100);
+    };
+    check();
+  }));
+}
+
+test('home page renders under a sub-path with a strict CSP', async () => {
+  const { context, page, errors } = await newPage();
+  await page.goto(server.url);
+  await page.getByTestId('start').waitFor();
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /default-src 'self'/);
+  assert.doesNotMatch(csp, /'unsafe-eval'|script-src[^;]*'unsafe-inline'/);
+  assert.match(await page.getByTestId('storage-info').innerText(), /Storage/);
+  await shot(page, '01-home');
+  assert.deepEqual(errors.filter((e) => !/favicon/.test(e)), []);
+  await context.close();
+});
+
+test('a two-question interview is recorded and its report plays', async () => {
+  const { context, page, errors } = await newPage();
+  await startInterview(page);
+  await shot(page, '02-setup');
+  await page.getByTestId('begin').click();
+  await page.getByTestId('question').waitFor();
+  assert.equal(await page.getByTestId('progress').innerText(), 'Question 1 of 2');
+  await page.waitForTimeout(2500);
+  await shot(page, '03-interview');
+  await page.getByTestId('next').click();
+  assert.equal(await page.getByTestId('progress').innerText(), 'Question 2 of 2');
+  assert.equal(await page.getByTestId('next').innerText(), 'Finish');
+  await page.waitForTimeout(2500);
+  await page.getByTestId('next').click();
+
+  await page.getByTestId('summary').waitFor({ timeout: 15000 });
+  assert.match(page.url(), /#\/report\/iv-/);
+  const items = page.getByTestId('question-list').locator('li');
+  assert.equal(await items.count(), 2);
+  assert.match(await page.getByTestId('summary').innerText(), /2 of 2/);
+  const duration = await playbackDuration(page);
+  assert.ok(duration > 3 && duration < 30, `recording lasts ${duration} s`);
+  // The seek list jumps to the second answer.
+  await items.nth(1).locator('button.seek').click();
+  const t = await page.getByTestId('playback').evaluate((v) => v.currentTime);
+  assert.ok(t >= 2 && t <= duration, `seeked to ${t}`);
+  await shot(page, '04-report');
+
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('history-table').waitFor();
+  assert.equal(await page.getByTestId('history-row').count(), 1);
+  await shot(page, '05-history');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an interview interrupted by a reload is recovered and plays', async () => {
+  const { context, page } = await newPage();
+  await startInterview(page, { count: '3' });
+  await page.getByTestId('begin').click();
+  await page.getByTestId('question').waitFor();
+  await page.waitForTimeout(3500);
+  await page.reload();
+  await page.getByTestId('recover-banner').waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('recover-banner').innerText(), /interrupted/);
+  await shot(page, '06-recover-offer');
+  await page.getByTestId('recover').click();
+  await page.getByTestId('recovered').waitFor({ timeout: 15000 });
+  const duration = await playbackDuration(page);
+  assert.ok(duration >= 2, `recovered recording lasts ${duration} s`);
+  assert.equal(await page.getByTestId('question-list').locator('li').count(), 1);
+  await shot(page, '07-recovered-report');
+  await context.close();
+});
+
+test('denied camera permission gets a clear message and a way forward', async () => {
+  const { context, page } = await newPage({ allowMedia: false });
+  await page.goto(server.url);
+  await page.getByTestId('start').click();
+  await page.getByTestId('media-error').waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('media-error').innerText(), /blocked/);
+  assert.ok(await page.getByTestId('retry').isVisible());
+  assert.ok(await page.getByTestId('begin').isDisabled());
+  await shot(page, '08-permission-denied');
+  // Allowing it afterwards and pressing Retry recovers without a reload.
+  await context.grantPermissions(['camera', 'microphone'], { origin: server.origin });
+  await page.getByTestId('retry').click();
+  await page.getByTestId('media-ready').waitFor({ timeout: 15000 });
+  await context.close();
+});
+
+test('a full disk stops recording cleanly and keeps what was saved', async () => {
+  const { context, page } = await newPage();
+  const cdp = await context.newCDPSession(page);
+  await page.goto(server.url);
+  await page.getByTestId('start').waitFor();
+  // Room for the app and a couple of seconds of video, not more.
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: usage + 400_000 });
+  await startInterview(page, { count: '1', limit: '60' });
+  await page.getByTestId('begin').click();
+  await page.getByTestId('report-note').waitFor({ timeout: 40000 });
+  assert.match(await page.getByTestId('report-note').innerText(), /storage for this site is full/);
+  const duration = await playbackDuration(page);
+  assert.ok(duration > 0, `kept ${duration} s`);
+  await shot(page, '09-quota-report');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin });
+  await context.close();
+});
+
+test('after one visit the app loads with the network off', async () => {
+  const { context, page } = await newPage();
+  await page.goto(server.url);
+  await page.getByTestId('start').waitFor();
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  // Reload once so that the service worker controls the page, then cut the server.
+  await page.reload();
+  await page.getByTestId('start').waitFor();
+  assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller));
+  const port = server.port;
+  await server.close();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByTestId('start').waitFor({ timeout: 15000 });
+  await page.getByTestId('nav-history').click();
+  await page.getByRole('heading', { name: 'Past interviews' }).waitFor();
+  await shot(page, '10-offline-history');
+  await context.close();
+  server = await serve(process.env.E2E_DIST || 'dist', port);
+});
+
+test('no request left the origin', () => {
+  assert.ok(requests.length > 10);
+  const foreign = requests.filter((u) => !u.startsWith(server.origin) && !/^(blob|data):/.test(u));
+  assert.deepEqual(foreign, []);
+});
