@@ -15,6 +15,7 @@ cargo test --workspace
 
 echo "== wasm tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --tests
+cargo test --target wasm32-unknown-unknown -p interviewer-vision --tests
 
 echo "== end-to-end tests (app served under /ai-interviewer/; screenshots in test-results/screenshots/)"
 dist="$CARGO_TARGET_DIR/e2e-dist"

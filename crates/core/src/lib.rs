@@ -8,3 +8,4 @@ pub mod record;
 pub mod report;
 pub mod route;
 pub mod schema;
+pub mod speech;

@@ -1,0 +1,216 @@
+//! Facial expression: a 7-class FER2013 model (see `models/emotion/MODEL_CARD.md`).
+//!
+//! Input contract: a 48x48 grayscale face registered like FER2013 (face centred, filling
+//! the frame); the model sees its centre 44x44, standardised per image.
+
+use crate::fer::SIDE;
+use crate::image::Gray;
+use tract_onnx::prelude::*;
+
+pub const CLASSES: [&str; 7] = [
+    "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral",
+];
+/// Side of the model input: the centre of the 48x48 face.
+pub const CROP: usize = 44;
+
+/// Probabilities of the seven FER2013 classes, in [`CLASSES`] order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Expression {
+    pub probs: [f32; 7],
+}
+
+impl Expression {
+    pub fn top(&self) -> usize {
+        (0..7)
+            .max_by(|&a, &b| self.probs[a].total_cmp(&self.probs[b]))
+            .unwrap_or(6)
+    }
+
+    pub fn label(&self) -> &'static str {
+        CLASSES[self.top()]
+    }
+}
+
+/// Centre crop and per-image standardisation, exactly as in training
+/// (`models/emotion/train/train.py`: `standardize`, `centre`).
+pub fn preprocess(face48: &[u8]) -> Vec<f32> {
+    assert_eq!(face48.len(), SIDE * SIDE, "expected a 48x48 face");
+    let o = (SIDE - CROP) / 2;
+    let mut v = Vec::with_capacity(CROP * CROP);
+    for y in 0..CROP {
+        for x in 0..CROP {
+            v.push(face48[(y + o) * SIDE + x + o] as f32 / 255.0);
+        }
+    }
+    let n = v.len() as f32;
+    let mean = v.iter().sum::<f32>() / n;
+    let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / n;
+    let scale = 1.0 / (var.sqrt() + 0.02);
+    for x in &mut v {
+        *x = (*x - mean) * scale;
+    }
+    v
+}
+
+pub fn softmax(logits: &[f32]) -> [f32; 7] {
+    let m = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let mut p = [0.0f32; 7];
+    let mut sum = 0.0;
+    for (i, l) in logits.iter().take(7).enumerate() {
+        p[i] = (l - m).exp();
+        sum += p[i];
+    }
+    for x in &mut p {
+        *x /= sum;
+    }
+    p
+}
+
+pub struct EmotionModel {
+    plan: Arc<TypedRunnableModel>,
+}
+
+impl EmotionModel {
+    /// Loads and optimises the ONNX model from its bytes (the browser fetches them; native
+    /// tools read the file).
+    pub fn from_bytes(onnx: &[u8]) -> TractResult<EmotionModel> {
+        let plan = tract_onnx::onnx()
+            .model_for_read(&mut std::io::Cursor::new(onnx))?
+            .with_input_fact(0, f32::fact([1, 1, CROP, CROP]).into())?
+            .into_optimized()?
+            .into_runnable()?;
+        Ok(EmotionModel { plan })
+    }
+
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> TractResult<EmotionModel> {
+        Self::from_bytes(&std::fs::read(path)?)
+    }
+
+    /// Logits for an already preprocessed input (`CROP * CROP` values).
+    pub fn logits(&self, input: Vec<f32>) -> TractResult<[f32; 7]> {
+        let t = Tensor::from_shape(&[1, 1, CROP, CROP], &input)?;
+        let out = self.plan.run(tvec!(t.into()))?;
+        let view = out[0].to_plain_array_view::<f32>()?;
+        let mut l = [0.0f32; 7];
+        for (i, v) in view.iter().take(7).enumerate() {
+            l[i] = *v;
+        }
+        Ok(l)
+    }
+
+    /// Expression of a 48x48 FER2013-registered grayscale face.
+    pub fn classify48(&self, face48: &[u8]) -> TractResult<Expression> {
+        Ok(Expression {
+            probs: softmax(&self.logits(preprocess(face48))?),
+        })
+    }
+
+    /// Expression of a face crop of any size (resized to 48x48 first).
+    pub fn classify(&self, face: &Gray) -> TractResult<Expression> {
+        let f = if face.width == SIDE && face.height == SIDE {
+            face.clone()
+        } else {
+            face.resize(SIDE, SIDE)
+        };
+        self.classify48(&f.data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preprocess_standardises_the_centre() {
+        let face: Vec<u8> = (0..SIDE * SIDE).map(|i| ((i % SIDE) * 5) as u8).collect();
+        let v = preprocess(&face);
+        assert_eq!(v.len(), CROP * CROP);
+        let mean = v.iter().sum::<f32>() / v.len() as f32;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f32>() / v.len() as f32;
+        assert!(mean.abs() < 1e-4);
+        assert!(var > 0.9 && var < 1.0, "{var}");
+        // First value comes from column 2 (the crop skips 2 pixels each side).
+        assert!(v[0] < v[1]);
+        // A flat face does not divide by zero.
+        assert!(preprocess(&[128; SIDE * SIDE]).iter().all(|x| *x == 0.0));
+    }
+
+    #[test]
+    fn softmax_sums_to_one() {
+        let p = softmax(&[1.0, 2.0, 3.0, 0.0, -1.0, 5.0, 100.0]);
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        assert_eq!(Expression { probs: p }.label(), "neutral");
+    }
+}
+
+/// Accuracy figures over labelled 48x48 faces.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Evaluation {
+    pub faces: usize,
+    pub accuracy: f64,
+    pub recall: [f64; 7],
+    pub support: [usize; 7],
+    /// `confusion[true][predicted]`
+    pub confusion: [[usize; 7]; 7],
+    pub ms_mean: f64,
+    pub ms_median: f64,
+    pub ms_p95: f64,
+}
+
+/// Runs the model over FER2013 records, timing each face (preprocessing + inference).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn evaluate(model: &EmotionModel, faces: &[crate::fer::Face]) -> TractResult<Evaluation> {
+    let mut confusion = [[0usize; 7]; 7];
+    let mut ms = Vec::with_capacity(faces.len());
+    for f in faces {
+        let t = std::time::Instant::now();
+        let e = model.classify48(f.pixels)?;
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
+        confusion[f.label as usize][e.top()] += 1;
+    }
+    let support: [usize; 7] = std::array::from_fn(|i| confusion[i].iter().sum());
+    let recall = std::array::from_fn(|i| {
+        if support[i] > 0 {
+            confusion[i][i] as f64 / support[i] as f64
+        } else {
+            0.0
+        }
+    });
+    let correct: usize = (0..7).map(|i| confusion[i][i]).sum();
+    ms.sort_by(f64::total_cmp);
+    let pct = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
+    Ok(Evaluation {
+        faces: faces.len(),
+        accuracy: correct as f64 / faces.len().max(1) as f64,
+        recall,
+        support,
+        confusion,
+        ms_mean: ms.iter().sum::<f64>() / ms.len().max(1) as f64,
+        ms_median: pct(0.5),
+        ms_p95: pct(0.95),
+    })
+}
+
+/// A deterministic 48x48 test face (same formula as `synthetic_face` in
+/// `models/emotion/train/export.py`, which records the model's outputs on it).
+pub fn synthetic_face(k: u32) -> Vec<u8> {
+    let k = k as i32;
+    let mut img = vec![0u8; SIDE * SIDE];
+    for y in 0..SIDE as i32 {
+        for x in 0..SIDE as i32 {
+            let (dx, dy) = ((x - 24) as f64 / 18.0, (y - 26) as f64 / 22.0);
+            let mut v = 60 + (x * (3 + k) + y * (5 - k)).rem_euclid(40);
+            if dx * dx + dy * dy < 1.0 {
+                v = 170 + 10 * k;
+            }
+            if (y - 20).abs() < 2 && ((x - 17).abs() < 3 || (x - 31).abs() < 3) {
+                v = 40;
+            }
+            if (y - (34 + k)).abs() < 2 && (x - 24).abs() < 6 + 2 * k {
+                v = 70;
+            }
+            img[(y as usize) * SIDE + x as usize] = v as u8;
+        }
+    }
+    img
+}

@@ -1,0 +1,85 @@
+//! The committed emotion model: loads, matches onnxruntime's outputs, and still reaches
+//! the validation accuracy its model card states (within 0.5 points).
+#![cfg(not(target_arch = "wasm32"))]
+
+use interviewer_vision::emotion::{self, EmotionModel};
+use interviewer_vision::fer;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn model() -> EmotionModel {
+    EmotionModel::from_path(root().join("models/emotion/emotion.onnx"))
+        .expect("committed model loads")
+}
+
+#[test]
+fn matches_onnxruntime_reference_outputs() {
+    let refs: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("models/emotion/reference.json")).unwrap(),
+    )
+    .unwrap();
+    let m = model();
+    for face in refs["faces"].as_array().unwrap() {
+        let seed = face["seed"].as_u64().unwrap() as u32;
+        let want: Vec<f32> = face["logits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap() as f32)
+            .collect();
+        let got = m
+            .logits(emotion::preprocess(&emotion::synthetic_face(seed)))
+            .unwrap();
+        for (g, w) in got.iter().zip(&want) {
+            assert!(
+                (g - w).abs() < 1e-3,
+                "face {seed}: tract {got:?} vs onnxruntime {want:?}"
+            );
+        }
+    }
+}
+
+/// The accuracy the model card states: the line "Validation accuracy (val.bin): NN.NN%".
+fn card_accuracy() -> f64 {
+    let card = std::fs::read_to_string(root().join("models/emotion/MODEL_CARD.md")).unwrap();
+    let line = card
+        .lines()
+        .find(|l| l.contains("Validation accuracy (val.bin):"))
+        .expect("accuracy line in card");
+    let num: String = line
+        .split("Validation accuracy (val.bin):")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    num.parse::<f64>().unwrap() / 100.0
+}
+
+#[test]
+fn reaches_the_model_card_accuracy_on_val_bin() {
+    let path = std::env::var("FER2013_VAL")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join("../shared/data/fer2013/val.bin"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (set FER2013_VAL to the validation set)",
+            path.display()
+        )
+    });
+    let faces = fer::records(&bytes).unwrap();
+    assert_eq!(faces.len(), 1797, "val.bin should hold 1,797 faces");
+    let r = emotion::evaluate(&model(), &faces).unwrap();
+    let card = card_accuracy();
+    println!("val accuracy {:.4}, card {:.4}", r.accuracy, card);
+    assert!(
+        r.accuracy >= card - 0.005,
+        "accuracy {:.4} fell more than 0.5 points below the card's {:.4}",
+        r.accuracy,
+        card
+    );
+}
