@@ -3,7 +3,11 @@
 // serves same-origin GETs cache-first, refreshing the page shell from the network when
 // it can. Nothing cross-origin is ever fetched.
 const CACHE = 'ai-interviewer-v1';
-const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg'];
+const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg', './pcm-capture.js',
+  './speech-worker_loader.js', './speech-worker.js', './speech-worker_bg.wasm'];
+// Trunk hashes the main app's files; files without a hash (the worker, the worklet) can
+// change under the same name, so they are fetched network-first.
+const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
 
 async function precache() {
   const cache = await caches.open(CACHE);
@@ -34,15 +38,17 @@ self.addEventListener('fetch', (e) => {
   const req = e.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (req.mode === 'navigate') {
-    // Network first for the page itself (new deployments), cache when offline.
+  if (req.mode === 'navigate' || !HASHED.test(url.pathname)) {
+    // Network first for the page and unhashed files (new deployments), cache when offline.
     e.respondWith((async () => {
       try {
         const res = await fetch(req);
-        if (res.ok) (await caches.open(CACHE)).put('./index.html', res.clone());
+        const key = req.mode === 'navigate' ? './index.html' : req;
+        if (res.ok) (await caches.open(CACHE)).put(key, res.clone());
         return res;
       } catch {
-        return (await caches.match('./index.html')) || Response.error();
+        const key = req.mode === 'navigate' ? './index.html' : req;
+        return (await caches.match(key, { ignoreSearch: true })) || Response.error();
       }
     })());
     return;

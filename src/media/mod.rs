@@ -1,7 +1,9 @@
 //! Browser media glue: camera/microphone, recording, speech synthesis, level meter.
 //! Thin wrappers over web-sys; decisions (messages, fallbacks) are kept small and explicit.
 
+pub mod analysis;
 pub mod camera;
 pub mod level;
+pub mod pcm;
 pub mod recorder;
 pub mod speech;

@@ -3,6 +3,8 @@
 
 use crate::app::{navigate, state};
 use crate::components::{MicLevel, Notice};
+use crate::media::analysis::SpeechAnalyser;
+use crate::media::pcm::PcmCapture;
 use crate::media::recorder::Recorder;
 use crate::media::{camera, speech};
 use crate::session;
@@ -11,6 +13,7 @@ use interviewer_core::format;
 use interviewer_core::interview::InterviewClock;
 use interviewer_core::record::InterviewRecord;
 use interviewer_core::route::Route;
+use interviewer_core::speech::{audio, dsp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::{Cell, RefCell};
@@ -36,6 +39,42 @@ struct Run {
     failure: RefCell<Option<String>>,
     /// False once the user has left the page: saving must not pull them back to a report.
     open_report: Cell<bool>,
+    /// Microphone PCM at 16 kHz for the speech analysis (None without a microphone).
+    pcm: RefCell<Option<PcmCapture>>,
+    analyser: RefCell<Option<Rc<SpeechAnalyser>>>,
+    /// Answer analyses still running in the worker.
+    analyses: Cell<u32>,
+}
+
+/// Sends the audio of answer `index` (everything captured since the last call) to the
+/// speech worker and stores the result in the record.
+fn analyse_answer(run: &Rc<Run>, index: usize) {
+    let Some(pcm) = run.pcm.borrow().as_ref().map(|p| p.take()) else {
+        return;
+    };
+    let Some(analyser) = run.analyser.borrow().clone() else {
+        return;
+    };
+    if pcm.len() < audio::RATE as usize / 2 {
+        return;
+    }
+    run.analyses.set(run.analyses.get() + 1);
+    let run = run.clone();
+    spawn_local(async move {
+        match analyser.analyse(pcm).await {
+            Ok(m) => {
+                run.record.borrow_mut().set_speech(index, m);
+                if !run.stopping.get() {
+                    let rec = run.record.borrow().clone();
+                    if let Ok(store) = session::store().await {
+                        let _ = store.put_interview(&rec).await;
+                    }
+                }
+            }
+            Err(e) => web_sys::console::warn_1(&format!("speech analysis failed: {e}").into()),
+        }
+        run.analyses.set(run.analyses.get() - 1);
+    });
 }
 
 impl Run {
@@ -94,7 +133,14 @@ pub fn Interview() -> impl IntoView {
         stopping: Cell::new(false),
         failure: RefCell::new(None),
         open_report: Cell::new(true),
+        pcm: RefCell::new(None),
+        analyser: RefCell::new(None),
+        analyses: Cell::new(0),
     });
+    // Live delivery meters: estimated pace of the current answer and current silence.
+    let live_wpm = RwSignal::new(None::<f64>);
+    let silent_s = RwSignal::new(0.0f64);
+    let show_meters = RwSignal::new(true);
 
     let ask = {
         let questions = questions.clone();
@@ -126,6 +172,12 @@ pub fn Interview() -> impl IntoView {
                 return;
             }
             speech::cancel();
+            if let Some(i) = run.clock.borrow().current() {
+                analyse_answer(&run, i);
+            }
+            if let Some(p) = run.pcm.borrow().as_ref() {
+                p.stop();
+            }
             if let Some(r) = reason {
                 *run.failure.borrow_mut() = Some(r.clone());
                 error.set(Some(r));
@@ -149,6 +201,10 @@ pub fn Interview() -> impl IntoView {
                 return;
             }
             let t = run.t();
+            if let Some(i) = run.clock.borrow().current() {
+                analyse_answer(&run, i);
+            }
+            live_wpm.set(None);
             let idx = run.clock.borrow_mut().advance(t);
             run.record.borrow_mut().spans = run.clock.borrow().spans.clone();
             match idx {
@@ -230,6 +286,17 @@ pub fn Interview() -> impl IntoView {
                     return;
                 }
             }
+            if camera::has_audio(&stream) {
+                match (PcmCapture::start(&stream).await, SpeechAnalyser::new()) {
+                    (Ok(p), Ok(a)) => {
+                        *run.pcm.borrow_mut() = Some(p);
+                        *run.analyser.borrow_mut() = Some(Rc::new(a));
+                    }
+                    (p, a) => web_sys::console::warn_1(
+                        &format!("speech analysis unavailable: {:?} {:?}", p.err(), a.err()).into(),
+                    ),
+                }
+            }
             run.t0.set(session::perf_now());
             let first = run.record.borrow().clone();
             if let Err(e) = store.put_interview(&first).await {
@@ -251,6 +318,11 @@ pub fn Interview() -> impl IntoView {
                     return;
                 }
                 let t = run.t();
+                if let Some(p) = run.pcm.borrow().as_ref() {
+                    // Silence: the last 0.5 s under -50 dBFS; counts up in 0.25 s steps.
+                    let quiet = dsp::dbfs(&p.tail(audio::RATE as usize / 2)) < -50.0;
+                    silent_s.update(|s| *s = if quiet { *s + 0.25 } else { 0.0 });
+                }
                 let cd = run.clock.borrow().countdown(t);
                 countdown.set(cd.map(|c| (c.remaining_ms, c.fraction)));
                 if cd.is_some_and(|c| c.expired) {
@@ -258,6 +330,36 @@ pub fn Interview() -> impl IntoView {
                 }
             },
             Duration::from_millis(250),
+        ) {
+            on_cleanup(move || h.clear());
+        }
+    }
+
+    // Pace meter: every 3 s, the last 15 s of the current answer through the worker.
+    {
+        let run = run.clone();
+        if let Ok(h) = set_interval_with_handle(
+            move || {
+                if phase.get_untracked() != Phase::Running || !show_meters.get_untracked() {
+                    return;
+                }
+                let (Some(tail), Some(an)) = (
+                    run.pcm
+                        .borrow()
+                        .as_ref()
+                        .filter(|p| p.pending_len() >= 3 * audio::RATE as usize)
+                        .map(|p| p.tail(15 * audio::RATE as usize)),
+                    run.analyser.borrow().clone(),
+                ) else {
+                    return;
+                };
+                spawn_local(async move {
+                    if let Ok(m) = an.analyse(tail).await {
+                        live_wpm.set((m.speaking_ms >= 2000.0).then_some(m.wpm_estimate_speaking));
+                    }
+                });
+            },
+            Duration::from_secs(3),
         ) {
             on_cleanup(move || h.clear());
         }
@@ -338,7 +440,19 @@ pub fn Interview() -> impl IntoView {
                     <video node_ref=video class="preview small mirrored" autoplay=true muted=true playsinline=true aria-label="You (mirrored)"></video>
                 })}
                 <div>
-                    {has_audio.then(|| view! { <label>"Microphone"</label><MicLevel stream=stream.clone()/> })}
+                    {has_audio.then(|| view! {
+                        <label>"Microphone"</label><MicLevel stream=stream.clone()/>
+                        <Show when=move || show_meters.get()>
+                            <p class="live" data-testid="live-meters" aria-live="off">
+                                <span>{move || live_wpm.get().map(|w| format!("Pace ≈ {w:.0} words/min")).unwrap_or_else(|| "Pace: listening…".into())}</span>
+                                <span class=move || { if silent_s.get() >= 2.0 { "silent" } else { "" } }>
+                                    {move || if silent_s.get() >= 2.0 { format!("Silent {:.0} s", silent_s.get()) } else { "Speaking or brief pause".into() }}
+                                </span>
+                            </p>
+                        </Show>
+                        <label class="mute"><input type="checkbox" prop:checked=move || !show_meters.get()
+                            on:change=move |ev| show_meters.set(!event_target_checked(&ev))/>" Hide pace and silence meters"</label>
+                    })}
                     <div class="actions">
                         <button class="btn" on:click=repeat disabled=move || muted.get()>"Repeat question"</button>
                         <button class="btn primary" data-testid="next" disabled=move || phase.get() != Phase::Running on:click=next_click>
@@ -357,8 +471,11 @@ pub fn Interview() -> impl IntoView {
 /// stopped with its reason), save it, release the camera, open the report.
 fn finalize(run: Rc<Run>) {
     spawn_local(async move {
-        while run.pending.get() > 0 {
+        // Chunk writes must land; answer analyses get up to 10 s (they are small).
+        let mut waited = 0;
+        while run.pending.get() > 0 || (run.analyses.get() > 0 && waited < 200) {
             gloo_timers::future::sleep(Duration::from_millis(50)).await;
+            waited += 1;
         }
         let rec = {
             let mut rec = run.record.borrow_mut();

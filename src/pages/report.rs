@@ -123,6 +123,25 @@ pub fn Report(id: String) -> impl IntoView {
                             <div><dt>"Average answer"</dt><dd>{format::mmss(r.mean_answer_ms)}</dd></div>
                             <div><dt>"Recorded with"</dt><dd>{r.media}</dd></div>
                         </dl>
+                        {match r.speech.clone() {
+                            Some(sp) => view! {
+                                <h2>"Speech delivery"</h2>
+                                <dl class="summary" data-testid="speech-summary">
+                                    <div><dt>"Pace (from the audio)"</dt>
+                                        <dd data-testid="pace">{format!("{:.0} words/min", sp.wpm)}</dd>
+                                        <dd class="hint">{pace_hint(sp.wpm)}</dd></div>
+                                    <div><dt>"Speaking time"</dt><dd>{format::mmss(sp.speaking_ms)}</dd></div>
+                                    <div><dt>"Pauses of 1 s or more"</dt><dd data-testid="pauses">{sp.pauses_1s}</dd>
+                                        <dd class="hint">{format!("{} of 1.5 s or more; longest {:.1} s", sp.long_pauses, sp.longest_pause_ms / 1000.0)}</dd></div>
+                                    <div><dt>"Filled pauses heard (“uhh”, “umm”)"</dt><dd>{sp.filled_pauses}</dd></div>
+                                    <div><dt>"Pitch variation"</dt><dd>{sp.pitch_spread_st.map(|v| format!("{v:.1} semitones")).unwrap_or_else(|| "–".into())}</dd>
+                                        <dd class="hint">{sp.pitch_spread_st.map(|v| if v < interviewer_core::speech::audio::MONOTONE_SEMITONES { "Fairly flat: vary your tone to stress key points." } else { "Varied." }).unwrap_or("")}</dd></div>
+                                    <div><dt>"Loudness"</dt><dd>{sp.loudness_dbfs.map(|v| format!("{v:.0} dBFS")).unwrap_or_else(|| "–".into())}</dd></div>
+                                </dl>
+                                <p class="hint">"Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript; expect about ±10%. Pauses are silences between your words."</p>
+                            }.into_any(),
+                            None => view! { <p class="hint" data-testid="no-speech">"No speech figures: no microphone audio was analysed for this interview."</p> }.into_any(),
+                        }}
                         {(r.status == Status::Recovered).then(|| view! { <p class="badge" data-testid="recovered">"Recovered"</p> })}
                         {r.note.clone().map(|n| view! { <Notice kind="warn"><p data-testid="report-note">{n}</p></Notice> })}
                     </section>
@@ -153,6 +172,17 @@ pub fn Report(id: String) -> impl IntoView {
                                                 {format!("answered for {}", format::mmss(row.answer_ms))}
                                                 {row.hit_limit.then(|| format!(" (reached the {} s limit)", row.limit_s))}
                                             </span>
+                                            {row.speech.as_ref().map(|a| view! {
+                                                <span class="qtime">{format!(
+                                                    "≈{:.0} words/min · {}",
+                                                    a.wpm_estimate_speaking,
+                                                    match a.pauses_1s {
+                                                        0 if a.longest_pause_ms == 0.0 => "no pauses".to_string(),
+                                                        0 => format!("no pause of 1 s or more (longest {:.1} s)", a.longest_pause_ms / 1000.0),
+                                                        n => format!("{n} pause{} of 1 s or more, longest {:.1} s", if n == 1 { "" } else { "s" }, a.longest_pause_ms / 1000.0),
+                                                    }
+                                                )}</span>
+                                            })}
                                         </li>
                                     }
                                 }).collect_view()}
@@ -167,5 +197,19 @@ pub fn Report(id: String) -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// Plain advice on pace against the usual 120-160 words per minute band.
+fn pace_hint(wpm: f64) -> String {
+    if wpm > 160.0 {
+        format!(
+            "Faster than the 120-160 most listeners follow easily; slow down by about {:.0}.",
+            wpm - 150.0
+        )
+    } else if wpm < 120.0 {
+        "Slower than the usual 120-160; fine for emphasis, but keep the thread moving.".into()
+    } else {
+        "Within the usual 120-160.".into()
     }
 }

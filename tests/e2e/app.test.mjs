@@ -75,7 +75,8 @@ test('a two-question interview is recorded and its report plays', async () => {
   await page.getByTestId('begin').click();
   await page.getByTestId('question').waitFor();
   assert.equal(await page.getByTestId('progress').innerText(), 'Question 1 of 2');
-  await page.waitForTimeout(2500);
+  await page.waitForTimeout(3500);
+  assert.match(await page.getByTestId('live-meters').innerText(), /Pace/);
   await shot(page, '03-interview');
   await page.getByTestId('next').click();
   assert.equal(await page.getByTestId('progress').innerText(), 'Question 2 of 2');
@@ -94,6 +95,9 @@ test('a two-question interview is recorded and its report plays', async () => {
   await items.nth(1).locator('button.seek').click();
   const t = await page.getByTestId('playback').evaluate((v) => v.currentTime);
   assert.ok(t >= 2 && t <= duration, `seeked to ${t}`);
+  // Speech delivery from the fake microphone's espeak-ng answer, analysed in the worker.
+  await page.getByTestId('speech-summary').waitFor();
+  assert.match(await page.getByTestId('pace').innerText(), /^\d+ words\/min$/);
   await shot(page, '04-report');
 
   await page.getByTestId('nav-history').click();

@@ -56,6 +56,16 @@ pub struct InterviewRecord {
     /// Why recording stopped early, for the report.
     #[serde(default)]
     pub note: Option<String>,
+    /// Speech delivery per answered question, from the audio (absent without a microphone).
+    #[serde(default)]
+    pub speech: Vec<AnswerSpeech>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerSpeech {
+    /// Question index.
+    pub index: usize,
+    pub audio: crate::speech::audio::AudioMetrics,
 }
 
 /// What the store knows about one saved piece of the recording (the bytes stay in the store).
@@ -90,11 +100,19 @@ impl InterviewRecord {
             chunk_count: 0,
             bytes: 0.0,
             note: None,
+            speech: Vec::new(),
         }
     }
 
     pub fn is_unfinished(&self) -> bool {
         self.status == Status::Recording
+    }
+
+    /// Stores (or replaces) the speech metrics of one answer.
+    pub fn set_speech(&mut self, index: usize, audio: crate::speech::audio::AudioMetrics) {
+        self.speech.retain(|s| s.index != index);
+        self.speech.push(AnswerSpeech { index, audio });
+        self.speech.sort_by_key(|s| s.index);
     }
 
     /// Answered questions (those with a span), with their text.

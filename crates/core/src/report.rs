@@ -2,6 +2,7 @@
 
 use crate::format;
 use crate::record::{InterviewRecord, Status};
+use crate::speech::audio::{AudioMetrics, SYLLABLES_PER_WORD};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuestionRow {
@@ -13,6 +14,21 @@ pub struct QuestionRow {
     pub limit_s: u32,
     /// Answer ran past the question's time limit (it was cut there).
     pub hit_limit: bool,
+    pub speech: Option<AudioMetrics>,
+}
+
+/// Speech delivery over all answers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpeechSummary {
+    /// Words per minute over speaking time, estimated from syllables.
+    pub wpm: f64,
+    pub speaking_ms: f64,
+    pub pauses_1s: usize,
+    pub long_pauses: usize,
+    pub longest_pause_ms: f64,
+    pub filled_pauses: usize,
+    pub pitch_spread_st: Option<f64>,
+    pub loudness_dbfs: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +46,37 @@ pub struct Report {
     pub rows: Vec<QuestionRow>,
     /// Mean answer time over answered questions (ms).
     pub mean_answer_ms: f64,
+    pub speech: Option<SpeechSummary>,
+}
+
+/// Combines per-answer speech metrics: pace weighted by speaking time, counts summed,
+/// pitch spread and loudness averaged over answers weighted by speaking time.
+pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
+    let speaking_ms: f64 = answers.iter().map(|a| a.speaking_ms).sum();
+    if answers.is_empty() || speaking_ms <= 0.0 {
+        return None;
+    }
+    let syllables: usize = answers.iter().map(|a| a.syllables).sum();
+    let weighted = |f: &dyn Fn(&AudioMetrics) -> Option<f64>| {
+        let (sum, w) = answers
+            .iter()
+            .filter_map(|a| f(a).map(|v| (v * a.speaking_ms, a.speaking_ms)))
+            .fold((0.0, 0.0), |acc, x| (acc.0 + x.0, acc.1 + x.1));
+        (w > 0.0).then(|| sum / w)
+    };
+    Some(SpeechSummary {
+        wpm: syllables as f64 / SYLLABLES_PER_WORD / (speaking_ms / 60_000.0),
+        speaking_ms,
+        pauses_1s: answers.iter().map(|a| a.pauses_1s).sum(),
+        long_pauses: answers.iter().map(|a| a.long_pauses).sum(),
+        longest_pause_ms: answers
+            .iter()
+            .map(|a| a.longest_pause_ms)
+            .fold(0.0, f64::max),
+        filled_pauses: answers.iter().map(|a| a.filled_pauses.len()).sum(),
+        pitch_spread_st: weighted(&|a| a.pitch_spread_st),
+        loudness_dbfs: weighted(&|a| a.loudness_dbfs),
+    })
 }
 
 pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
@@ -45,6 +92,11 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                 limit_s: q.limit_s,
                 // Within half a second of the limit counts as cut off by the timer.
                 hit_limit: answer_ms + 500.0 >= q.limit_s as f64 * 1000.0,
+                speech: rec
+                    .speech
+                    .iter()
+                    .find(|a| a.index == s.index)
+                    .map(|a| a.audio.clone()),
             }
         })
         .collect();
@@ -53,7 +105,14 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
     } else {
         rows.iter().map(|r| r.answer_ms).sum::<f64>() / rows.len() as f64
     };
+    let speech = summarise_speech(
+        &rows
+            .iter()
+            .filter_map(|r| r.speech.as_ref())
+            .collect::<Vec<_>>(),
+    );
     Report {
+        speech,
         id: rec.id.clone(),
         date: format::date_time(rec.created_ms, tz_offset_min),
         track: rec.track.label(),
@@ -123,6 +182,49 @@ mod tests {
         let rep = build_report(&r, 0.0);
         assert_eq!(rep.asked, 0);
         assert_eq!(rep.mean_answer_ms, 0.0);
+    }
+
+    fn audio(speaking_ms: f64, syllables: usize, pauses_1s: usize, spread: f64) -> AudioMetrics {
+        AudioMetrics {
+            duration_ms: speaking_ms + 2000.0,
+            speaking_ms,
+            speaking_ratio: 0.8,
+            pauses: Vec::new(),
+            pauses_1s,
+            long_pauses: pauses_1s / 2,
+            longest_pause_ms: 1000.0 * pauses_1s as f64,
+            syllables,
+            syllables_per_s: 0.0,
+            wpm_estimate_speaking: 0.0,
+            wpm_estimate_elapsed: 0.0,
+            pitch_mean_hz: Some(150.0),
+            pitch_spread_st: Some(spread),
+            monotone: false,
+            loudness_dbfs: Some(-20.0),
+            loudness_spread_db: Some(3.0),
+            filled_pauses: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn speech_is_attached_to_rows_and_summarised() {
+        let mut r = record();
+        r.set_speech(1, audio(30_000.0, 145, 2, 3.0));
+        r.set_speech(0, audio(10_000.0, 29, 1, 1.0));
+        r.set_speech(1, audio(30_000.0, 145, 2, 3.0)); // replaced, not duplicated
+        assert_eq!(
+            r.speech.iter().map(|s| s.index).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let rep = build_report(&r, 0.0);
+        assert!(rep.rows[0].speech.is_some() && rep.rows[2].speech.is_none());
+        let s = rep.speech.unwrap();
+        // 174 syllables / 1.45 over 40 s = 180 words per minute.
+        assert!((s.wpm - 180.0).abs() < 1e-9);
+        assert_eq!(s.pauses_1s, 3);
+        assert_eq!(s.longest_pause_ms, 2000.0);
+        assert!((s.pitch_spread_st.unwrap() - 2.5).abs() < 1e-9);
+        assert!(summarise_speech(&[]).is_none());
     }
 
     #[test]

@@ -136,7 +136,9 @@ mod tests {
         // First value comes from column 2 (the crop skips 2 pixels each side).
         assert!(v[0] < v[1]);
         // A flat face does not divide by zero.
-        assert!(preprocess(&[128; SIDE * SIDE]).iter().all(|x| x.abs() < 1e-3));
+        assert!(preprocess(&[128; SIDE * SIDE])
+            .iter()
+            .all(|x| x.abs() < 1e-3));
     }
 
     #[test]
