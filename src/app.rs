@@ -5,7 +5,7 @@ use crate::pages::{
     history::History, home::Home, interview::Interview, report::Report, setup::Setup,
 };
 use interviewer_core::questions::{PlannedQuestion, Track};
-use interviewer_core::record::MediaKind;
+use interviewer_core::record::{MediaKind, TranscriptMode};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,8 @@ pub struct AppState {
     /// Questions are not read aloud.
     pub muted: RwSignal<bool>,
     pub media: RwSignal<MediaKind>,
+    /// Speech recognition chosen in Setup for the next interview.
+    pub transcript: RwSignal<TranscriptMode>,
 }
 
 pub fn state() -> AppState {
@@ -59,6 +61,7 @@ pub fn App() -> impl IntoView {
         plan: RwSignal::new(None),
         muted: RwSignal::new(false),
         media: RwSignal::new(MediaKind::AudioVideo),
+        transcript: RwSignal::new(TranscriptMode::None),
     };
     provide_context(state);
     // A reload lands on an empty Setup/Interview page: start from Home, where an

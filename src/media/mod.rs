@@ -7,3 +7,4 @@ pub mod level;
 pub mod pcm;
 pub mod recorder;
 pub mod speech;
+pub mod transcript;

@@ -6,12 +6,13 @@ use crate::components::{MicLevel, Notice};
 use crate::media::analysis::SpeechAnalyser;
 use crate::media::pcm::PcmCapture;
 use crate::media::recorder::Recorder;
+use crate::media::transcript::Recognizer;
 use crate::media::{camera, speech};
 use crate::session;
 use crate::store::StoreError;
 use interviewer_core::format;
 use interviewer_core::interview::InterviewClock;
-use interviewer_core::record::InterviewRecord;
+use interviewer_core::record::{InterviewRecord, TranscriptMode};
 use interviewer_core::route::Route;
 use interviewer_core::speech::{audio, dsp};
 use leptos::prelude::*;
@@ -44,6 +45,7 @@ struct Run {
     analyser: RefCell<Option<Rc<SpeechAnalyser>>>,
     /// Answer analyses still running in the worker.
     analyses: Cell<u32>,
+    recognizer: RefCell<Option<Recognizer>>,
 }
 
 /// Sends the audio of answer `index` (everything captured since the last call) to the
@@ -112,7 +114,7 @@ pub fn Interview() -> impl IntoView {
     let muted = st.muted;
     let video = NodeRef::<leptos::html::Video>::new();
 
-    let record = InterviewRecord::new(
+    let mut record = InterviewRecord::new(
         session::new_id(),
         session::now_ms(),
         plan.track,
@@ -120,6 +122,12 @@ pub fn Interview() -> impl IntoView {
         String::new(),
         st.media.get_untracked(),
     );
+    let transcript_mode = if camera::has_audio(&stream) {
+        st.transcript.get_untracked()
+    } else {
+        TranscriptMode::None
+    };
+    record.transcript_mode = transcript_mode;
     let run = Rc::new(Run {
         record: RefCell::new(record),
         clock: RefCell::new(InterviewClock::new(
@@ -136,6 +144,7 @@ pub fn Interview() -> impl IntoView {
         pcm: RefCell::new(None),
         analyser: RefCell::new(None),
         analyses: Cell::new(0),
+        recognizer: RefCell::new(None),
     });
     // Live delivery meters: estimated pace of the current answer and current silence.
     let live_wpm = RwSignal::new(None::<f64>);
@@ -177,6 +186,9 @@ pub fn Interview() -> impl IntoView {
             }
             if let Some(p) = run.pcm.borrow().as_ref() {
                 p.stop();
+            }
+            if let Some(r) = run.recognizer.borrow().as_ref() {
+                r.stop();
             }
             if let Some(r) = reason {
                 *run.failure.borrow_mut() = Some(r.clone());
@@ -295,6 +307,29 @@ pub fn Interview() -> impl IntoView {
                     (p, a) => web_sys::console::warn_1(
                         &format!("speech analysis unavailable: {:?} {:?}", p.err(), a.err()).into(),
                     ),
+                }
+            }
+            if transcript_mode != TranscriptMode::None {
+                let r2 = run.clone();
+                let on_final = move |text: String| {
+                    let Some(i) = r2.clock.borrow().current() else {
+                        return;
+                    };
+                    r2.record.borrow_mut().set_transcript(i, &text, false);
+                };
+                let on_fatal = move |e: String| {
+                    web_sys::console::warn_1(&format!("speech recognition stopped: {e}").into())
+                };
+                match Recognizer::start(
+                    transcript_mode == TranscriptMode::OnDevice,
+                    on_final,
+                    on_fatal,
+                ) {
+                    Ok(r) => *run.recognizer.borrow_mut() = Some(r),
+                    Err(e) => {
+                        run.record.borrow_mut().transcript_mode = TranscriptMode::None;
+                        web_sys::console::warn_1(&format!("no transcript: {e}").into());
+                    }
                 }
             }
             run.t0.set(session::perf_now());

@@ -4,9 +4,10 @@ use crate::app::navigate;
 use crate::components::Notice;
 use crate::session;
 use interviewer_core::format;
-use interviewer_core::record::Status;
-use interviewer_core::report::{build_report, Report as ReportData};
+use interviewer_core::record::{InterviewRecord, Status};
+use interviewer_core::report::build_report;
 use interviewer_core::route::Route;
+use interviewer_core::speech::text::{Kind, TextMetrics};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::prelude::*;
@@ -14,7 +15,26 @@ use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Report(id: String) -> impl IntoView {
-    let report = RwSignal::new(None::<Result<ReportData, String>>);
+    let record = RwSignal::new(None::<Result<InterviewRecord, String>>);
+    let report = Memo::new(move |_| {
+        record
+            .get()
+            .map(|r| r.map(|rec| build_report(&rec, session::tz_offset_min())))
+    });
+    let save_transcript = Callback::new(move |(index, text): (usize, String)| {
+        let Some(Ok(mut rec)) = record.get_untracked() else {
+            return;
+        };
+        rec.set_transcript(index, &text, true);
+        record.set(Some(Ok(rec.clone())));
+        spawn_local(async move {
+            if let Ok(store) = session::store().await {
+                if let Err(e) = store.put_interview(&rec).await {
+                    web_sys::console::error_1(&format!("saving the transcript failed: {e}").into());
+                }
+            }
+        });
+    });
     let url = RwSignal::new(None::<String>);
     let video = NodeRef::<leptos::html::Video>::new();
     let audio_only = RwSignal::new(false);
@@ -39,10 +59,10 @@ pub fn Report(id: String) -> impl IntoView {
                     url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
                 }
                 audio_only.set(rec.mime_type.starts_with("audio/"));
-                Ok(build_report(&rec, session::tz_offset_min()))
+                Ok(rec)
             }
             .await;
-            report.set(Some(res));
+            record.set(Some(res));
         });
     }
     on_cleanup(move || {
@@ -122,6 +142,7 @@ pub fn Report(id: String) -> impl IntoView {
                             <div><dt>"Questions answered"</dt><dd>{format!("{} of {}", r.asked, r.planned)}</dd></div>
                             <div><dt>"Average answer"</dt><dd>{format::mmss(r.mean_answer_ms)}</dd></div>
                             <div><dt>"Recorded with"</dt><dd>{r.media}</dd></div>
+                            <div><dt>"Transcript"</dt><dd data-testid="transcript-mode">{r.transcript_mode}</dd></div>
                         </dl>
                         {match r.speech.clone() {
                             Some(sp) => view! {
@@ -172,6 +193,8 @@ pub fn Report(id: String) -> impl IntoView {
                                                 {format!("answered for {}", format::mmss(row.answer_ms))}
                                                 {row.hit_limit.then(|| format!(" (reached the {} s limit)", row.limit_s))}
                                             </span>
+                                            <AnswerTranscript index=row.index transcript=row.transcript.clone()
+                                                delivery=row.delivery.clone() on_save=save_transcript/>
                                             {row.speech.as_ref().map(|a| view! {
                                                 <span class="qtime">{format!(
                                                     "≈{:.0} words/min · {}",
@@ -211,5 +234,103 @@ fn pace_hint(wpm: f64) -> String {
         "Slower than the usual 120-160; fine for emphasis, but keep the thread moving.".into()
     } else {
         "Within the usual 120-160.".into()
+    }
+}
+
+/// An answer's transcript with fillers, repetitions and stammers highlighted, its text
+/// figures, and an editor to correct it (figures recompute on save).
+#[component]
+fn AnswerTranscript(
+    index: usize,
+    transcript: Option<String>,
+    delivery: Option<TextMetrics>,
+    on_save: Callback<(usize, String)>,
+) -> impl IntoView {
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(transcript.clone().unwrap_or_default());
+    let text = transcript.unwrap_or_default();
+    let highlighted = {
+        let mut parts = Vec::new();
+        let mut pos = 0;
+        if let Some(d) = &delivery {
+            for f in &d.findings {
+                if f.start < pos || f.end > text.len() {
+                    continue;
+                }
+                parts.push((None, text[pos..f.start].to_string()));
+                let (class, title) = match f.kind {
+                    Kind::Filler => ("hl-filler", "filler"),
+                    Kind::Repetition | Kind::PhraseRepetition => ("hl-repeat", "repetition"),
+                    Kind::Stammer => ("hl-stammer", "stammer"),
+                    Kind::Revision => ("hl-revision", "revision"),
+                };
+                parts.push((Some((class, title)), f.text.clone()));
+                pos = f.end;
+            }
+        }
+        parts.push((None, text[pos..].to_string()));
+        parts
+    };
+    let has_text = !text.trim().is_empty();
+    let figures = delivery.map(|d| {
+        let mut s = format!("{} words", d.words);
+        if let Some(w) = d.wpm_elapsed {
+            s.push_str(&format!(" · {w:.0} words/min over the answer"));
+        }
+        s.push_str(&format!(
+            " · {} filler{} ({:.1} per 100 words) · {} repetition{} · {} stammer{} · {} revision{}",
+            d.fillers,
+            plural(d.fillers),
+            d.fillers_per_100_words,
+            d.repetitions + d.phrase_repetitions,
+            plural(d.repetitions + d.phrase_repetitions),
+            d.stammers,
+            plural(d.stammers),
+            d.revisions,
+            plural(d.revisions)
+        ));
+        if !d.top_words.is_empty() {
+            let top: Vec<String> = d
+                .top_words
+                .iter()
+                .map(|(w, n)| format!("“{w}” ×{n}"))
+                .collect();
+            s.push_str(&format!(" · most repeated: {}", top.join(", ")));
+        }
+        s
+    });
+    view! {
+        <div class="transcript" data-testid=format!("transcript-{index}")>
+            <Show when=move || !editing.get() fallback=move || view! {
+                <label class="sr-only" for=format!("edit-{index}")>"Transcript of this answer"</label>
+                <textarea id=format!("edit-{index}") rows="4" data-testid=format!("transcript-editor-{index}")
+                    prop:value=move || draft.get() on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                <button class="btn small primary" data-testid=format!("transcript-save-{index}")
+                    on:click=move |_| { editing.set(false); on_save.run((index, draft.get_untracked())); }>"Save"</button>
+                " "
+                <button class="btn small" on:click=move |_| editing.set(false)>"Cancel"</button>
+            }>
+                {has_text.then(|| view! {
+                    <p class="said">
+                        {highlighted.iter().map(|(mark, t)| match mark {
+                            Some((class, title)) => view! { <mark class=*class title=*title>{t.clone()}</mark> }.into_any(),
+                            None => view! { <span>{t.clone()}</span> }.into_any(),
+                        }).collect_view()}
+                    </p>
+                })}
+                {figures.clone().map(|f| view! { <p class="qtime" data-testid=format!("text-figures-{index}")>{f}</p> })}
+                <button class="btn small" data-testid=format!("transcript-edit-{index}") on:click=move |_| editing.set(true)>
+                    {if has_text { "Correct the transcript" } else { "Add a transcript" }}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }

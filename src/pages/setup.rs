@@ -4,8 +4,9 @@ use crate::app::{navigate, state};
 use crate::components::{MicLevel, Notice};
 use crate::media::camera::{self, Device, DeviceChoice, MediaError};
 use crate::media::speech;
+use crate::media::transcript::{self, Availability};
 use crate::session;
-use interviewer_core::record::MediaKind;
+use interviewer_core::record::{MediaKind, TranscriptMode};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -97,6 +98,31 @@ pub fn Setup() -> impl IntoView {
 
     let no_voice = !speech::available();
 
+    // Speech recognition: on-device when the browser has it; cloud only if allowed.
+    let avail = RwSignal::new(None::<Availability>);
+    let allow_cloud = RwSignal::new(false);
+    let installing = RwSignal::new(false);
+    spawn_local(async move { avail.set(Some(transcript::availability().await)) });
+    Effect::new(move |_| {
+        st.transcript.set(match avail.get() {
+            Some(Availability::OnDevice) => TranscriptMode::OnDevice,
+            Some(Availability::CloudOnly | Availability::OnDeviceDownloadable)
+                if allow_cloud.get() =>
+            {
+                TranscriptMode::Cloud
+            }
+            _ => TranscriptMode::None,
+        })
+    });
+    let install = move |_| {
+        installing.set(true);
+        spawn_local(async move {
+            transcript::install().await;
+            avail.set(Some(transcript::availability().await));
+            installing.set(false);
+        });
+    };
+
     view! {
         <section class="card">
             <h1>"Camera and microphone check"</h1>
@@ -158,6 +184,35 @@ pub fn Setup() -> impl IntoView {
                         </select>
                     </Show>
 
+                    <div class="transcript-choice" data-testid="transcript-choice">
+                        <label>"Transcript"</label>
+                        {move || match avail.get() {
+                            None => view! { <p class="hint">"Checking for speech recognition…"</p> }.into_any(),
+                            Some(Availability::OnDevice) => view! {
+                                <p class="ok">"On-device speech recognition: your audio stays on this device."</p>
+                            }.into_any(),
+                            Some(a) => view! {
+                                {(a == Availability::OnDeviceDownloadable).then(|| view! {
+                                    <p class="hint">"This browser can recognise speech on the device after a one-time download of the English language pack."</p>
+                                    <button class="btn" on:click=install disabled=move || installing.get()>
+                                        {move || if installing.get() { "Installing…" } else { "Install on-device recognition" }}
+                                    </button>
+                                })}
+                                {(a != Availability::Unsupported).then(|| view! {
+                                    <label class="mute">
+                                        <input type="checkbox" prop:checked=move || allow_cloud.get()
+                                            on:change=move |ev| allow_cloud.set(event_target_checked(&ev))/>
+                                        " Use the browser's cloud recognition instead (your audio is then sent to the browser's vendor)"
+                                    </label>
+                                })}
+                                <p class="hint" data-testid="no-transcript">
+                                    {move || if allow_cloud.get() { "Cloud recognition will be used for this interview." } else {
+                                        "Without recognition the interview runs with no transcript; pace, pauses, pitch and loudness still come from the audio. You can type or paste a transcript in the report."
+                                    }}
+                                </p>
+                            }.into_any(),
+                        }}
+                    </div>
                     {no_voice.then(|| view! {
                         <p class="hint" data-testid="no-voice">"No on-device voice is available, so questions will be shown but not read aloud."</p>
                     })}

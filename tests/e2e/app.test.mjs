@@ -71,6 +71,7 @@ test('home page renders under a sub-path with a strict CSP', async () => {
 test('a two-question interview is recorded and its report plays', async () => {
   const { context, page, errors } = await newPage();
   await startInterview(page);
+  await page.getByTestId('no-transcript').waitFor();
   await shot(page, '02-setup');
   await page.getByTestId('begin').click();
   await page.getByTestId('question').waitFor();
@@ -98,6 +99,18 @@ test('a two-question interview is recorded and its report plays', async () => {
   // Speech delivery from the fake microphone's espeak-ng answer, analysed in the worker.
   await page.getByTestId('speech-summary').waitFor();
   assert.match(await page.getByTestId('pace').innerText(), /^\d+ words\/min$/);
+  // Headless Chromium has no speech recognition: the report says so, and a transcript
+  // typed in by the user is analysed, highlighted and kept.
+  assert.equal(await page.getByTestId('transcript-mode').innerText(), 'no speech recognition');
+  await page.getByTestId('transcript-edit-0').click();
+  await page.getByTestId('transcript-editor-0').fill('Um, so I I led the, uh, billing team and we shipped it.');
+  await page.getByTestId('transcript-save-0').click();
+  const figures = page.getByTestId('text-figures-0');
+  assert.match(await figures.innerText(), /^11 words .* 2 fillers .* 1 repetition /);
+  assert.equal(await page.getByTestId('transcript-0').locator('mark').count(), 3);
+  await page.reload();
+  await page.getByTestId('text-figures-0').waitFor();
+  assert.match(await page.getByTestId('text-figures-0').innerText(), /2 fillers/);
   await shot(page, '04-report');
 
   await page.getByTestId('nav-history').click();

@@ -59,6 +59,43 @@ pub struct InterviewRecord {
     /// Speech delivery per answered question, from the audio (absent without a microphone).
     #[serde(default)]
     pub speech: Vec<AnswerSpeech>,
+    /// Transcript per answered question (speech recognition, corrected by the user).
+    #[serde(default)]
+    pub transcripts: Vec<AnswerTranscript>,
+    /// How the transcript was made: see [`TranscriptMode`].
+    #[serde(default)]
+    pub transcript_mode: TranscriptMode,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptMode {
+    /// No speech recognition (not offered, not installed, or not allowed).
+    #[default]
+    None,
+    /// The browser's on-device recognition: audio stays on the device.
+    OnDevice,
+    /// The browser vendor's cloud recognition, which the user explicitly allowed.
+    Cloud,
+}
+
+impl TranscriptMode {
+    pub fn label(self) -> &'static str {
+        match self {
+            TranscriptMode::None => "no speech recognition",
+            TranscriptMode::OnDevice => "on-device speech recognition",
+            TranscriptMode::Cloud => "the browser's cloud speech recognition (you allowed it)",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerTranscript {
+    pub index: usize,
+    pub text: String,
+    /// The user edited it after the interview.
+    #[serde(default)]
+    pub corrected: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,6 +138,8 @@ impl InterviewRecord {
             bytes: 0.0,
             note: None,
             speech: Vec::new(),
+            transcripts: Vec::new(),
+            transcript_mode: TranscriptMode::None,
         }
     }
 
@@ -113,6 +152,37 @@ impl InterviewRecord {
         self.speech.retain(|s| s.index != index);
         self.speech.push(AnswerSpeech { index, audio });
         self.speech.sort_by_key(|s| s.index);
+    }
+
+    /// Appends recognised text to an answer's transcript (or replaces it when `corrected`).
+    pub fn set_transcript(&mut self, index: usize, text: &str, corrected: bool) {
+        match self.transcripts.iter_mut().find(|t| t.index == index) {
+            Some(t) if corrected => {
+                t.text = text.trim().to_string();
+                t.corrected = true;
+            }
+            Some(t) => {
+                if !t.text.is_empty() {
+                    t.text.push(' ');
+                }
+                t.text.push_str(text.trim());
+            }
+            None => {
+                self.transcripts.push(AnswerTranscript {
+                    index,
+                    text: text.trim().to_string(),
+                    corrected,
+                });
+                self.transcripts.sort_by_key(|t| t.index);
+            }
+        }
+    }
+
+    pub fn transcript(&self, index: usize) -> Option<&str> {
+        self.transcripts
+            .iter()
+            .find(|t| t.index == index)
+            .map(|t| t.text.as_str())
     }
 
     /// Answered questions (those with a span), with their text.
@@ -338,9 +408,29 @@ mod tests {
     }
 
     #[test]
+    fn transcripts_append_and_correct() {
+        let mut r = sample();
+        r.set_transcript(1, " I led ", false);
+        r.set_transcript(0, "Hello", false);
+        r.set_transcript(1, "the team. ", false);
+        assert_eq!(r.transcript(1), Some("I led the team."));
+        assert_eq!(
+            r.transcripts.iter().map(|t| t.index).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        r.set_transcript(1, "I led the whole team.", true);
+        assert_eq!(r.transcript(1), Some("I led the whole team."));
+        assert!(r.transcripts[1].corrected);
+        assert_eq!(r.transcript(2), None);
+    }
+
+    #[test]
     fn note_is_optional_in_stored_json() {
         let mut v = serde_json::to_value(sample()).unwrap();
-        v.as_object_mut().unwrap().remove("note");
-        assert_eq!(migrate_record(v).unwrap().note, None);
+        for k in ["note", "speech", "transcripts", "transcript_mode"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        let r = migrate_record(v).unwrap();
+        assert_eq!((r.note, r.transcript_mode), (None, TranscriptMode::None));
     }
 }

@@ -3,6 +3,7 @@
 use crate::format;
 use crate::record::{InterviewRecord, Status};
 use crate::speech::audio::{AudioMetrics, SYLLABLES_PER_WORD};
+use crate::speech::text::{self, TextMetrics};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuestionRow {
@@ -15,6 +16,9 @@ pub struct QuestionRow {
     /// Answer ran past the question's time limit (it was cut there).
     pub hit_limit: bool,
     pub speech: Option<AudioMetrics>,
+    pub transcript: Option<String>,
+    /// Transcript metrics (with the audio's speaking time when there is one).
+    pub delivery: Option<TextMetrics>,
 }
 
 /// Speech delivery over all answers.
@@ -41,6 +45,7 @@ pub struct Report {
     pub status: Status,
     pub note: Option<String>,
     pub media: &'static str,
+    pub transcript_mode: &'static str,
     pub asked: usize,
     pub planned: usize,
     pub rows: Vec<QuestionRow>,
@@ -97,6 +102,18 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                     .iter()
                     .find(|a| a.index == s.index)
                     .map(|a| a.audio.clone()),
+                transcript: rec.transcript(s.index).map(str::to_string),
+                delivery: rec
+                    .transcript(s.index)
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| {
+                        let speaking = rec
+                            .speech
+                            .iter()
+                            .find(|a| a.index == s.index)
+                            .map(|a| a.audio.speaking_ms);
+                        text::analyse(t, answer_ms, speaking, &text::ENGLISH)
+                    }),
             }
         })
         .collect();
@@ -121,6 +138,7 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
         status: rec.status,
         note: rec.note.clone(),
         media: rec.media.label(),
+        transcript_mode: rec.transcript_mode.label(),
         asked: rows.len(),
         planned: rec.questions.len(),
         rows,
@@ -218,6 +236,7 @@ mod tests {
         );
         let rep = build_report(&r, 0.0);
         assert!(rep.rows[0].speech.is_some() && rep.rows[2].speech.is_none());
+        assert!(rep.rows[0].delivery.is_none());
         let s = rep.speech.unwrap();
         // 174 syllables / 1.45 over 40 s = 180 words per minute.
         assert!((s.wpm - 180.0).abs() < 1e-9);
@@ -225,6 +244,19 @@ mod tests {
         assert_eq!(s.longest_pause_ms, 2000.0);
         assert!((s.pitch_spread_st.unwrap() - 2.5).abs() < 1e-9);
         assert!(summarise_speech(&[]).is_none());
+    }
+
+    #[test]
+    fn transcript_metrics_use_the_answer_time() {
+        let mut r = record();
+        r.set_transcript(0, "Um, I I built the, uh, billing system", false);
+        r.set_speech(0, audio(3000.0, 10, 0, 3.0));
+        let rep = build_report(&r, 0.0);
+        let t = rep.rows[0].delivery.as_ref().unwrap();
+        assert_eq!((t.words, t.fillers, t.repetitions), (6, 2, 1));
+        // 6 words over the 4 s answer and over the 3 s of speech.
+        assert!((t.wpm_elapsed.unwrap() - 90.0).abs() < 1e-9);
+        assert!((t.wpm_speaking.unwrap() - 120.0).abs() < 1e-9);
     }
 
     #[test]
