@@ -134,8 +134,8 @@ impl Recognizer {
                 // Restart shortly: Chrome ends sessions after silence or network hiccups.
                 let r3 = r2.clone();
                 let cb = Closure::once_into_js(move || {
-                    if let Ok(f) = Reflect::get(&r3, &"start".into())
-                        .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+                    if let Ok(f) =
+                        Reflect::get(&r3, &"start".into()).and_then(|f| f.dyn_into::<Function>())
                     {
                         let _ = f.call0(&r3);
                     }

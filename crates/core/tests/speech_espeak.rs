@@ -2,6 +2,8 @@
 //! inserted silences: pace within 10% of the truth, pauses of 1 s or more counted exactly
 //! and timed, transcript metrics on the same words. Needs espeak-ng (scripts/setup.sh).
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use interviewer_core::speech::{audio, clips, text};
 
 #[test]

@@ -11,7 +11,7 @@ pub struct Face<'a> {
 /// Splits a FER2013 `.bin` file into records; errors if the size is not a whole number
 /// of records or a label is out of range.
 pub fn records(bytes: &[u8]) -> Result<Vec<Face<'_>>, String> {
-    if bytes.is_empty() || bytes.len() % RECORD != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(RECORD) {
         return Err(format!(
             "{} bytes is not a whole number of {RECORD}-byte FER2013 records",
             bytes.len()
