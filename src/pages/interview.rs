@@ -315,7 +315,8 @@ pub fn Interview() -> impl IntoView {
                     let Some(i) = r2.clock.borrow().current() else {
                         return;
                     };
-                    r2.record.borrow_mut().set_transcript(i, &text, false);
+                    let t = r2.t();
+                    r2.record.borrow_mut().add_segment(i, t, &text);
                 };
                 let on_fatal = move |e: String| {
                     web_sys::console::warn_1(&format!("speech recognition stopped: {e}").into())

@@ -87,6 +87,7 @@ test('a two-question interview is recorded and its report plays', async () => {
 
   await page.getByTestId('summary').waitFor({ timeout: 15000 });
   assert.match(page.url(), /#\/report\/iv-/);
+  const reportHash = new URL(page.url()).hash;
   const items = page.getByTestId('question-list').locator('li');
   assert.equal(await items.count(), 2);
   assert.match(await page.getByTestId('summary').innerText(), /2 of 2/);
@@ -117,6 +118,11 @@ test('a two-question interview is recorded and its report plays', async () => {
   await page.getByTestId('history-table').waitFor();
   assert.equal(await page.getByTestId('history-row').count(), 1);
   await shot(page, '05-history');
+  // Delete (the confirmation dialog is accepted): the list and the report are gone.
+  await page.getByTestId('history-row').getByRole('button', { name: 'Delete this interview' }).click();
+  await page.getByTestId('history-empty').waitFor();
+  await page.goto(server.url + reportHash);
+  assert.match(await page.getByTestId('report-error').innerText(), /does not exist/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -96,6 +96,16 @@ pub struct AnswerTranscript {
     /// The user edited it after the interview.
     #[serde(default)]
     pub corrected: bool,
+    /// Final results as the recogniser gave them, each at its time in the recording.
+    #[serde(default)]
+    pub segments: Vec<TranscriptSegment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptSegment {
+    /// Milliseconds from the recording start when the recogniser finalised it.
+    pub t_ms: f64,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,9 +182,21 @@ impl InterviewRecord {
                     index,
                     text: text.trim().to_string(),
                     corrected,
+                    segments: Vec::new(),
                 });
                 self.transcripts.sort_by_key(|t| t.index);
             }
+        }
+    }
+
+    /// Adds a recogniser's final result, time-stamped on the recording, to an answer.
+    pub fn add_segment(&mut self, index: usize, t_ms: f64, text: &str) {
+        self.set_transcript(index, text, false);
+        if let Some(t) = self.transcripts.iter_mut().find(|t| t.index == index) {
+            t.segments.push(TranscriptSegment {
+                t_ms,
+                text: text.trim().to_string(),
+            });
         }
     }
 
@@ -422,6 +444,17 @@ mod tests {
         assert_eq!(r.transcript(1), Some("I led the whole team."));
         assert!(r.transcripts[1].corrected);
         assert_eq!(r.transcript(2), None);
+        // Recogniser results keep their times; a correction keeps them too.
+        r.add_segment(2, 9000.0, " we shipped ");
+        r.add_segment(2, 9800.0, "early");
+        assert_eq!(r.transcript(2), Some("we shipped early"));
+        let segs = &r.transcripts[2].segments;
+        assert_eq!(
+            (segs.len(), segs[1].t_ms, segs[0].text.as_str()),
+            (2, 9800.0, "we shipped")
+        );
+        r.set_transcript(2, "We shipped a month early.", true);
+        assert_eq!(r.transcripts[2].segments.len(), 2);
     }
 
     #[test]
