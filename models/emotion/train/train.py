@@ -145,6 +145,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--width", default="32,64,128,256")
     ap.add_argument("--resume", action="store_true")
+    # Warm restart: start from another run's weights with a fresh schedule (SGDR-style).
+    ap.add_argument("--init", default=None, help="checkpoint whose weights start this run")
     ap.add_argument("--name", default="emotion")
     # Outside the work tree: checkpoints survive a fresh checkout, so a run can resume.
     ap.add_argument("--ckpt-dir", default=os.path.expanduser("~/.cache/ai-interviewer/emotion-checkpoints"))
@@ -171,6 +173,9 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch, pct_start=0.2)
     crit = nn.CrossEntropyLoss(label_smoothing=0.1)
     start, best, history = 0, 0.0, []
+    if args.init:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
+        print(f"initialised from {args.init}", flush=True)
     if args.resume and os.path.exists(last_path):
         ck = torch.load(last_path, weights_only=False)
         model.load_state_dict(ck["model"])
