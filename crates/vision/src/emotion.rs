@@ -220,3 +220,31 @@ pub fn synthetic_face(k: u32) -> Vec<u8> {
     }
     img
 }
+
+/// Compares the model's logits on the synthetic faces with the reference outputs that
+/// `export.py` recorded from onnxruntime (`models/emotion/reference.json`). Returns the
+/// first difference above `tol`, if any. Used by the native and the wasm tests.
+pub fn check_reference(model: &EmotionModel, reference_json: &str, tol: f32) -> Result<(), String> {
+    let refs: serde_json::Value =
+        serde_json::from_str(reference_json).map_err(|e| e.to_string())?;
+    let faces = refs["faces"].as_array().ok_or("no faces in reference")?;
+    for face in faces {
+        let seed = face["seed"].as_u64().ok_or("no seed")? as u32;
+        let want: Vec<f32> = face["logits"]
+            .as_array()
+            .ok_or("no logits")?
+            .iter()
+            .filter_map(|v| v.as_f64())
+            .map(|v| v as f32)
+            .collect();
+        let got = model
+            .logits(preprocess(&synthetic_face(seed)))
+            .map_err(|e| e.to_string())?;
+        if want.len() != 7 || got.iter().zip(&want).any(|(g, w)| (g - w).abs() > tol) {
+            return Err(format!(
+                "face {seed}: tract {got:?} vs onnxruntime {want:?}"
+            ));
+        }
+    }
+    Ok(())
+}

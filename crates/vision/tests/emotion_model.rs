@@ -17,29 +17,8 @@ fn model() -> EmotionModel {
 
 #[test]
 fn matches_onnxruntime_reference_outputs() {
-    let refs: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("models/emotion/reference.json")).unwrap(),
-    )
-    .unwrap();
-    let m = model();
-    for face in refs["faces"].as_array().unwrap() {
-        let seed = face["seed"].as_u64().unwrap() as u32;
-        let want: Vec<f32> = face["logits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap() as f32)
-            .collect();
-        let got = m
-            .logits(emotion::preprocess(&emotion::synthetic_face(seed)))
-            .unwrap();
-        for (g, w) in got.iter().zip(&want) {
-            assert!(
-                (g - w).abs() < 1e-3,
-                "face {seed}: tract {got:?} vs onnxruntime {want:?}"
-            );
-        }
-    }
+    let reference = std::fs::read_to_string(root().join("models/emotion/reference.json")).unwrap();
+    emotion::check_reference(&model(), &reference, 1e-3).unwrap();
 }
 
 /// The accuracy the model card states: the line "Validation accuracy (val.bin): NN.NN%".

@@ -14,25 +14,7 @@ static REFERENCE: &str = include_str!("../../../models/emotion/reference.json");
 #[wasm_bindgen_test]
 fn emotion_model_loads_and_matches_reference() {
     let m = EmotionModel::from_bytes(MODEL).expect("model loads in wasm");
-    let refs: serde_json::Value = serde_json::from_str(REFERENCE).unwrap();
-    for face in refs["faces"].as_array().unwrap() {
-        let seed = face["seed"].as_u64().unwrap() as u32;
-        let want: Vec<f32> = face["logits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_f64().unwrap() as f32)
-            .collect();
-        let got = m
-            .logits(emotion::preprocess(&emotion::synthetic_face(seed)))
-            .unwrap();
-        for (g, w) in got.iter().zip(&want) {
-            assert!(
-                (g - w).abs() < 1e-3,
-                "face {seed}: wasm {got:?} vs onnxruntime {want:?}"
-            );
-        }
-    }
+    emotion::check_reference(&m, REFERENCE, 1e-3).unwrap();
     // A crop of another size goes through the resize path and still gives probabilities.
     let big = Gray::new(48, 48, emotion::synthetic_face(1)).resize(120, 120);
     let e = m.classify(&big).unwrap();
