@@ -67,16 +67,23 @@ fn analyse_answer(run: &Rc<Run>, index: usize) {
             Ok(m) => {
                 run.record.borrow_mut().set_speech(index, m);
                 if !run.stopping.get() {
-                    let rec = run.record.borrow().clone();
-                    if let Ok(store) = session::store().await {
-                        let _ = store.put_interview(&rec).await;
-                    }
+                    save_record(&run).await;
                 }
             }
             Err(e) => web_sys::console::warn_1(&format!("speech analysis failed: {e}").into()),
         }
         run.analyses.set(run.analyses.get() - 1);
     });
+}
+
+/// Saves the record as it is now (the final save goes through `finalize`).
+async fn save_record(run: &Run) {
+    let rec = run.record.borrow().clone();
+    if let Ok(store) = session::store().await {
+        if let Err(e) = store.put_interview(&rec).await {
+            web_sys::console::warn_1(&format!("saving interview: {e}").into());
+        }
+    }
 }
 
 impl Run {
@@ -161,18 +168,6 @@ pub fn Interview() -> impl IntoView {
         }
     };
 
-    // Saves spans (question boundaries) as soon as they change.
-    let save_record = |run: Rc<Run>| {
-        spawn_local(async move {
-            let rec = run.record.borrow().clone();
-            if let Ok(store) = session::store().await {
-                if let Err(e) = store.put_interview(&rec).await {
-                    web_sys::console::warn_1(&format!("saving interview: {e}").into());
-                }
-            }
-        });
-    };
-
     // Stops the recorder; the recorder's stop event then finalises (see `on_stop`).
     let stop = {
         let run = run.clone();
@@ -221,7 +216,9 @@ pub fn Interview() -> impl IntoView {
             run.record.borrow_mut().spans = run.clock.borrow().spans.clone();
             match idx {
                 Some(i) => {
-                    save_record(run.clone());
+                    // Question boundaries are saved as soon as they change.
+                    let run = run.clone();
+                    spawn_local(async move { save_record(&run).await });
                     ask(i);
                 }
                 None => stop(None),

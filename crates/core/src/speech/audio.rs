@@ -262,10 +262,8 @@ pub fn analyse(x: &[f32]) -> AudioMetrics {
         syllables_per_s,
         wpm_estimate_speaking: to_wpm(speaking_ms),
         wpm_estimate_elapsed: to_wpm(duration_ms),
-        pitch_mean_hz: voiced_hz.is_empty().then_some(()).map_or_else(
-            || Some(voiced_hz.iter().sum::<f64>() / voiced_hz.len() as f64),
-            |_| None,
-        ),
+        pitch_mean_hz: (!voiced_hz.is_empty())
+            .then(|| voiced_hz.iter().sum::<f64>() / voiced_hz.len() as f64),
         pitch_spread_st: pitch.map(|p| p.1),
         monotone: pitch.is_some_and(|p| p.1 < MONOTONE_SEMITONES) && voiced_hz.len() >= 50,
         loudness_dbfs: loudness.map(|l| l.0),
