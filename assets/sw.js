@@ -2,9 +2,11 @@
 // Precaches index.html and every asset it references (Trunk's hashed wasm/js/css), then
 // serves same-origin GETs cache-first, refreshing the page shell from the network when
 // it can. Nothing cross-origin is ever fetched.
-const CACHE = 'ai-interviewer-v1';
+const CACHE = 'ai-interviewer-v2';
 const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg', './pcm-capture.js',
-  './speech-worker_loader.js', './speech-worker.js', './speech-worker_bg.wasm'];
+  './speech-worker_loader.js', './speech-worker.js', './speech-worker_bg.wasm',
+  './vision-worker_loader.js', './vision-worker.js', './vision-worker_bg.wasm',
+  './face_detection_short_range.onnx', './face_landmark.onnx', './iris_landmark.onnx', './emotion.onnx'];
 // Trunk hashes the main app's files; files without a hash (the worker, the worklet) can
 // change under the same name, so they are fetched network-first.
 const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;

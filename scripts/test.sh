@@ -20,4 +20,7 @@ cargo test --target wasm32-unknown-unknown -p interviewer-vision --tests
 echo "== end-to-end tests (app served under /ai-interviewer/; screenshots in test-results/screenshots/)"
 dist="$CARGO_TARGET_DIR/e2e-dist"
 trunk build --offline --public-url /ai-interviewer/ --dist "$dist"
-E2E_DIST="$dist" node --test --test-concurrency=1 tests/e2e/
+# The fake camera shows a real face: scikit-image's public-domain astronaut portrait.
+face="$CARGO_TARGET_DIR/e2e-face.y4m"
+cargo run -q -p interviewer-vision --bin face-clip -- crates/vision/tests/fixtures/astronaut.png "$face"
+E2E_FACE_Y4M="$face" E2E_DIST="$dist" node --test --test-concurrency=1 tests/e2e/

@@ -1,5 +1,6 @@
 //! Small reusable views.
 
+pub mod calibration;
 mod recovery;
 pub use recovery::RecoveryBanner;
 

@@ -8,3 +8,4 @@ pub mod pcm;
 pub mod recorder;
 pub mod speech;
 pub mod transcript;
+pub mod vision;

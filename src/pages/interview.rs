@@ -7,9 +7,11 @@ use crate::media::analysis::SpeechAnalyser;
 use crate::media::pcm::PcmCapture;
 use crate::media::recorder::Recorder;
 use crate::media::transcript::Recognizer;
+use crate::media::vision::{self, VisionStatus};
 use crate::media::{camera, speech};
 use crate::session;
 use crate::store::StoreError;
+use interviewer_core::face::timeline::FrameSample;
 use interviewer_core::format;
 use interviewer_core::interview::InterviewClock;
 use interviewer_core::record::{InterviewRecord, TranscriptMode};
@@ -135,6 +137,7 @@ pub fn Interview() -> impl IntoView {
         TranscriptMode::None
     };
     record.transcript_mode = transcript_mode;
+    record.calibration = vision::load_calibration();
     let run = Rc::new(Run {
         record: RefCell::new(record),
         clock: RefCell::new(InterviewClock::new(
@@ -157,6 +160,84 @@ pub fn Interview() -> impl IntoView {
     let live_wpm = RwSignal::new(None::<f64>);
     let silent_s = RwSignal::new(0.0f64);
     let show_meters = RwSignal::new(true);
+
+    // Face analysis: frames go to the inference worker whenever it is idle.
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let face_line = RwSignal::new(String::new());
+    let vis = camera::has_video(&stream).then(vision::vision);
+    if let Some(v) = &vis {
+        v.reset();
+        v.set_calibration(run.record.borrow().calibration.as_ref());
+        let run2 = run.clone();
+        let times = Rc::new(RefCell::new(std::collections::VecDeque::<f64>::new()));
+        v.set_listener(Some(Rc::new(
+            move |r: &interviewer_core::face::observation::FrameResult| {
+                if phase.get_untracked() != Phase::Running {
+                    return;
+                }
+                let face = r.face.as_ref();
+                run2.record.borrow_mut().timeline.push(FrameSample {
+                    t: r.t_ms.max(0.0) as u32,
+                    focus: r.focus,
+                    expr: face
+                        .and_then(|f| f.expression)
+                        .map(|p| FrameSample::quantise(&p))
+                        .unwrap_or_default(),
+                    yaw: face.map(|f| (f.pose.yaw_deg * 10.0).round() / 10.0),
+                    pitch: face.map(|f| (f.pose.pitch_deg * 10.0).round() / 10.0),
+                });
+                let now = session::perf_now();
+                let mut q = times.borrow_mut();
+                q.push_back(now);
+                while q.front().is_some_and(|t| now - t > 2000.0) {
+                    q.pop_front();
+                }
+                let fps = (q.len() as f64 - 1.0).max(0.0)
+                    / ((now - q.front().copied().unwrap_or(now)) / 1000.0).max(0.5);
+                if let (Some(c), Some(vid)) = (canvas.get_untracked(), video.get_untracked()) {
+                    vision::draw_overlay(&c, vid.video_width(), vid.video_height(), Some(r));
+                }
+                face_line.set(match face {
+                    Some(f) => format!(
+                        "Face found · looking at: {} · {} · {:.0} frames/s analysed",
+                        r.raw_focus.label(),
+                        f.expression
+                            .map(|p| {
+                                let k = (0..7).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(6);
+                                format!("expression: {}", interviewer_core::face::EXPRESSIONS[k])
+                            })
+                            .unwrap_or_else(|| "expression: …".into()),
+                        fps
+                    ),
+                    None => format!("No face in view · {fps:.0} frames/s analysed"),
+                });
+            },
+        )));
+        let v = v.clone();
+        let run = run.clone();
+        if let Ok(h) = set_interval_with_handle(
+            move || {
+                if phase.get_untracked() != Phase::Running {
+                    return;
+                }
+                if let VisionStatus::Failed(m) = v.status.get_untracked() {
+                    let mut rec = run.record.borrow_mut();
+                    if rec.vision_note.is_none() {
+                        rec.vision_note = Some(format!("No face analysis: {m}"));
+                    }
+                    return;
+                }
+                if let Some(el) = video.get_untracked() {
+                    v.offer(&el, run.t());
+                }
+            },
+            Duration::from_millis(30),
+        ) {
+            on_cleanup(move || h.clear());
+        }
+    }
+    let vision_status = vis.as_ref().map(|v| v.status.clone());
+    let overlay = RwSignal::new(true);
 
     let ask = {
         let questions = questions.clone();
@@ -401,7 +482,11 @@ pub fn Interview() -> impl IntoView {
     // Leaving the page mid-interview (back button, link) stops and keeps what was recorded.
     {
         let guard = send_wrapper::SendWrapper::new((stop.clone(), run.clone()));
+        let vis = send_wrapper::SendWrapper::new(vis.clone());
         on_cleanup(move || {
+            if let Some(v) = vis.as_ref() {
+                v.set_listener(None);
+            }
             let (stop, run) = &*guard;
             run.open_report.set(false);
             if !run.stopping.get() {
@@ -470,7 +555,23 @@ pub fn Interview() -> impl IntoView {
             </div>
             <div class="interview-grid">
                 {has_video.then(|| view! {
-                    <video node_ref=video class="preview small mirrored" autoplay=true muted=true playsinline=true aria-label="You (mirrored)"></video>
+                    <div class="preview-wrap">
+                        <video node_ref=video class="preview small mirrored" autoplay=true muted=true playsinline=true aria-label="You (mirrored)"></video>
+                        <canvas node_ref=canvas class="overlay mirrored" aria-hidden="true" class:hidden=move || !overlay.get()></canvas>
+                        <p class="face-line" data-testid="face-status" aria-live="off">
+                            {move || match vision_status.as_ref().map(|s| s.get()) {
+                                Some(VisionStatus::Loading(f)) => format!("Loading face analysis… {:.0}%", f * 100.0),
+                                Some(VisionStatus::Failed(m)) => format!("Face analysis unavailable ({m}); the interview records as usual."),
+                                Some(VisionStatus::Ready(_)) => {
+                                    let l = face_line.get();
+                                    if l.is_empty() { "Face analysis ready".into() } else { l }
+                                }
+                                None => String::new(),
+                            }}
+                        </p>
+                        <label class="mute"><input type="checkbox" prop:checked=move || !overlay.get()
+                            on:change=move |ev| overlay.set(!event_target_checked(&ev))/>" Hide the face overlay"</label>
+                    </div>
                 })}
                 <div>
                     {has_audio.then(|| view! {

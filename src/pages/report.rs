@@ -163,6 +163,24 @@ pub fn Report(id: String) -> impl IntoView {
                             }.into_any(),
                             None => view! { <p class="hint" data-testid="no-speech">"No speech figures: no microphone audio was analysed for this interview."</p> }.into_any(),
                         }}
+                        {match r.face.clone() {
+                            Some(f) => view! {
+                                <h2>"Eye focus and expression"</h2>
+                                <dl class="summary" data-testid="face-summary">
+                                    <div><dt>"Looking at the screen centre"</dt><dd data-testid="focus-centre">{pct(f.focus[0])}</dd></div>
+                                    <div><dt>"At the screen border"</dt><dd>{pct(f.focus[1])}</dd></div>
+                                    <div><dt>"Away from the screen"</dt><dd>{pct(f.focus[2])}</dd></div>
+                                    <div><dt>"No face in view"</dt><dd>{pct(f.focus[3])}</dd></div>
+                                    <div><dt>"Expressions observed"</dt><dd data-testid="expressions">{expression_shares(&f.expressions)}</dd></div>
+                                </dl>
+                                <p class="hint">{format!(
+                                    "Shares of {} analysed frames while answering. {} Expressions are what a model trained on FER2013 photos read from your face (about two in three right on its test set; weaker in low light, at an angle or with glasses); they describe the face, not how you felt.",
+                                    f.frames,
+                                    if r.focus_calibrated { "Eye focus used the calibration made on this device." } else { "Eye focus used the default screen layout (not calibrated on this device): treat border/away as approximate." }
+                                )}</p>
+                            }.into_any(),
+                            None => view! { <p class="hint" data-testid="no-face">{r.vision_note.clone().unwrap_or_else(|| "No face analysis for this interview (no camera, or no frames analysed).".into())}</p> }.into_any(),
+                        }}
                         {(r.status == Status::Recovered).then(|| view! { <p class="badge" data-testid="recovered">"Recovered"</p> })}
                         {r.note.clone().map(|n| view! { <Notice kind="warn"><p data-testid="report-note">{n}</p></Notice> })}
                     </section>
@@ -195,6 +213,13 @@ pub fn Report(id: String) -> impl IntoView {
                                             </span>
                                             <AnswerTranscript index=row.index transcript=row.transcript.clone()
                                                 delivery=row.delivery.clone() on_save=save_transcript/>
+                                            {row.face.as_ref().map(|f| view! {
+                                                <span class="qtime" data-testid="answer-face">{format!(
+                                                    "Eyes: centre {} · border {} · away {} · no face {} — expressions: {}",
+                                                    pct(f.focus[0]), pct(f.focus[1]), pct(f.focus[2]), pct(f.focus[3]),
+                                                    expression_shares(&f.expressions)
+                                                )}</span>
+                                            })}
                                             {row.speech.as_ref().map(|a| view! {
                                                 <span class="qtime">{format!(
                                                     "≈{:.0} words/min · {}",
@@ -221,6 +246,28 @@ pub fn Report(id: String) -> impl IntoView {
             }
         }}
     }
+}
+
+fn pct(v: f32) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// The expressions that took at least 5% of the time, largest first.
+fn expression_shares(e: &[f32; 7]) -> String {
+    let mut v: Vec<(usize, f32)> = e
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, p)| *p >= 0.05)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if v.is_empty() {
+        return "–".into();
+    }
+    v.iter()
+        .map(|(k, p)| format!("{} {}", interviewer_core::face::EXPRESSIONS[*k], pct(*p)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Plain advice on pace against the usual 120-160 words per minute band.

@@ -1,6 +1,7 @@
 //! Setup: camera and microphone permission, preview, device choice, level meter.
 
 use crate::app::{navigate, state};
+use crate::components::calibration::FocusCalibration;
 use crate::components::{MicLevel, Notice};
 use crate::media::camera::{self, Device, DeviceChoice, MediaError};
 use crate::media::speech;
@@ -148,6 +149,7 @@ pub fn Setup() -> impl IntoView {
                                 <label>"Microphone level (speak to test)"</label>
                                 <MicLevel stream=(*s).clone()/>
                             })}
+                            {camera::has_video(&s).then(|| view! { <FocusCalibration video=video/> })}
                         }.into_any(),
                         Status::Failed(e) => {
                             let retry = move |_| open(DeviceChoice { video: Some(String::new()), audio: Some(String::new()) });

@@ -127,6 +127,37 @@ test('a two-question interview is recorded and its report plays', async () => {
   await context.close();
 });
 
+test('face analysis: models load in a worker, calibration, live face status, timeline in the report', { skip: !process.env.E2E_FACE_Y4M && 'needs E2E_FACE_Y4M (a real face clip)' }, async () => {
+  const { context, page, errors } = await newPage();
+  await startInterview(page, { count: '1', limit: '30' });
+  const vstatus = page.getByTestId('vision-status');
+  await vstatus.filter({ hasText: 'ready' }).waitFor({ timeout: 90000 });
+  console.log(`# ${await vstatus.innerText()}`);
+  await page.getByTestId('calibrate').click();
+  await page.getByTestId('calibration-message').waitFor({ timeout: 30000 });
+  assert.match(await page.getByTestId('calibration-message').innerText(), /Calibrated from \d+ frames/);
+  assert.match(await page.getByTestId('calibration-state').innerText(), /Calibrated on this device/);
+  await shot(page, '08-setup-calibrated');
+  await page.getByTestId('begin').click();
+  const face = page.getByTestId('face-status');
+  await page.waitForTimeout(3000);
+  await face.filter({ hasText: 'Face found' }).waitFor({ timeout: 30000 });
+  console.log(`# ${await face.innerText()}`);
+  await shot(page, '09-interview-face');
+  await page.waitForTimeout(2000);
+  await page.getByTestId('next').click();
+  await page.getByTestId('face-summary').waitFor({ timeout: 30000 });
+  // The clip shows the face for 70% of each loop, then an empty frame.
+  const centre = parseInt(await page.getByTestId('focus-centre').innerText(), 10);
+  assert.ok(centre >= 30 && centre <= 95, `screen centre ${centre}%`);
+  assert.match(await page.getByTestId('expressions').innerText(), /happy \d+%/);
+  assert.match(await page.getByTestId('answer-face').innerText(), /Eyes: centre \d+%/);
+  assert.match(await page.getByTestId('face-summary').locator('xpath=following-sibling::p[1]').innerText(), /calibration made on this device/);
+  await shot(page, '10-report-face');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an interview interrupted by a reload is recovered and plays', async () => {
   const { context, page } = await newPage();
   await startInterview(page, { count: '3' });

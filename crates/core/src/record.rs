@@ -65,6 +65,16 @@ pub struct InterviewRecord {
     /// How the transcript was made: see [`TranscriptMode`].
     #[serde(default)]
     pub transcript_mode: TranscriptMode,
+    /// Face analysis per analysed frame (empty without a camera or when the models could
+    /// not load; see `vision_note`).
+    #[serde(default)]
+    pub timeline: Vec<crate::face::timeline::FrameSample>,
+    /// The eye-focus calibration used; None means the built-in default.
+    #[serde(default)]
+    pub calibration: Option<crate::face::focus::Calibration>,
+    /// Why there is no face analysis, when there is none.
+    #[serde(default)]
+    pub vision_note: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +160,9 @@ impl InterviewRecord {
             speech: Vec::new(),
             transcripts: Vec::new(),
             transcript_mode: TranscriptMode::None,
+            timeline: Vec::new(),
+            calibration: None,
+            vision_note: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The report's figures, computed from a stored interview record.
 
+use crate::face::timeline::{self, FaceSummary};
 use crate::format;
 use crate::record::{InterviewRecord, Status};
 use crate::speech::audio::{AudioMetrics, SYLLABLES_PER_WORD};
@@ -19,6 +20,8 @@ pub struct QuestionRow {
     pub transcript: Option<String>,
     /// Transcript metrics (with the audio's speaking time when there is one).
     pub delivery: Option<TextMetrics>,
+    /// Focus and expression shares over the answer (None without face analysis).
+    pub face: Option<FaceSummary>,
 }
 
 /// Speech delivery over all answers.
@@ -52,6 +55,11 @@ pub struct Report {
     /// Mean answer time over answered questions (ms).
     pub mean_answer_ms: f64,
     pub speech: Option<SpeechSummary>,
+    /// Focus and expression shares over all answers.
+    pub face: Option<FaceSummary>,
+    /// Whether eye focus used a calibration made on this device.
+    pub focus_calibrated: bool,
+    pub vision_note: Option<String>,
 }
 
 /// Combines per-answer speech metrics: pace weighted by speaking time, counts summed,
@@ -114,6 +122,12 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                             .map(|a| a.audio.speaking_ms);
                         text::analyse(t, answer_ms, speaking, &text::ENGLISH)
                     }),
+                face: Some(timeline::summarise(
+                    &rec.timeline,
+                    s.start_ms,
+                    s.start_ms + answer_ms,
+                ))
+                .filter(|f| f.frames > 0),
             }
         })
         .collect();
@@ -128,8 +142,26 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
             .filter_map(|r| r.speech.as_ref())
             .collect::<Vec<_>>(),
     );
+    // Over all answers: the answers' spans only (not the pauses between questions).
+    let face = {
+        let mut all = Vec::new();
+        for r in &rows {
+            all.extend(
+                rec.timeline
+                    .iter()
+                    .filter(|f| {
+                        (f.t as f64) >= r.start_ms && (f.t as f64) < r.start_ms + r.answer_ms
+                    })
+                    .cloned(),
+            );
+        }
+        Some(timeline::summarise(&all, 0.0, f64::MAX)).filter(|f| f.frames > 0)
+    };
     Report {
         speech,
+        face,
+        focus_calibrated: rec.calibration.is_some_and(|c| c.measured),
+        vision_note: rec.vision_note.clone(),
         id: rec.id.clone(),
         date: format::date_time(rec.created_ms, tz_offset_min),
         track: rec.track.label(),
@@ -269,5 +301,72 @@ mod tests {
         let mut v = vec![a, b];
         sort_history(&mut v);
         assert_eq!(v[0].id, "b");
+    }
+}
+
+#[cfg(test)]
+mod face_tests {
+    use super::*;
+    use crate::face::focus::Focus;
+    use crate::face::timeline::FrameSample;
+    use crate::interview::QuestionSpan;
+    use crate::questions::{plan_questions, Track};
+    use crate::record::MediaKind;
+
+    #[test]
+    fn face_shares_per_answer_and_overall() {
+        let qs = plan_questions(Track::SoftwareEngineering, 2, 60, &[], 5);
+        let mut rec = InterviewRecord::new(
+            "a".into(),
+            0.0,
+            Track::SoftwareEngineering,
+            qs,
+            String::new(),
+            MediaKind::AudioVideo,
+        );
+        rec.spans = vec![
+            QuestionSpan {
+                index: 0,
+                start_ms: 0.0,
+                end_ms: Some(1000.0),
+            },
+            QuestionSpan {
+                index: 1,
+                start_ms: 1000.0,
+                end_ms: Some(2000.0),
+            },
+        ];
+        rec.finish(2000.0);
+        let mut p = [0.0f32; 7];
+        p[3] = 1.0;
+        for i in 0..20u32 {
+            let focus = if i < 10 {
+                Focus::Centre
+            } else if i < 15 {
+                Focus::Away
+            } else {
+                Focus::NoFace
+            };
+            let face = focus != Focus::NoFace;
+            rec.timeline.push(FrameSample {
+                t: i * 100,
+                focus,
+                expr: if face {
+                    FrameSample::quantise(&p)
+                } else {
+                    vec![]
+                },
+                yaw: None,
+                pitch: None,
+            });
+        }
+        let r = build_report(&rec, 0.0);
+        assert_eq!(r.rows[0].face.as_ref().unwrap().focus, [1.0, 0.0, 0.0, 0.0]);
+        assert_eq!(r.rows[1].face.as_ref().unwrap().focus, [0.0, 0.0, 0.5, 0.5]);
+        let all = r.face.unwrap();
+        assert_eq!(all.frames, 20);
+        assert_eq!(all.focus, [0.5, 0.0, 0.25, 0.25]);
+        assert!((all.expressions[3] - 1.0).abs() < 1e-6);
+        assert!(!r.focus_calibrated);
     }
 }
