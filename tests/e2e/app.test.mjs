@@ -158,6 +158,26 @@ test('face analysis: models load in a worker, calibration, live face status, tim
   await context.close();
 });
 
+test('a face model that cannot load is explained and the interview still records', async () => {
+  const { context, page, errors } = await newPage();
+  await context.route('**/face_landmark.onnx', (r) => r.abort());
+  await startInterview(page, { count: '1', limit: '30' });
+  const vstatus = page.getByTestId('vision-status');
+  await vstatus.filter({ hasText: 'unavailable' }).waitFor({ timeout: 60000 });
+  assert.match(await vstatus.innerText(), /face_landmark\.onnx.*The interview still records/s);
+  assert.ok(await page.getByTestId('calibrate').isDisabled());
+  await page.getByTestId('begin').click();
+  await page.getByTestId('face-status').filter({ hasText: 'unavailable' }).waitFor();
+  await page.waitForTimeout(2000);
+  await page.getByTestId('next').click();
+  await page.getByTestId('no-face').waitFor({ timeout: 30000 });
+  assert.match(await page.getByTestId('no-face').innerText(), /No face analysis: .*face_landmark/);
+  await playbackDuration(page);
+  // The aborted request is the only error the page saw.
+  assert.deepEqual(errors.filter((e) => !/face_landmark|ERR_FAILED/.test(e)), []);
+  await context.close();
+});
+
 test('an interview interrupted by a reload is recovered and plays', async () => {
   const { context, page } = await newPage();
   await startInterview(page, { count: '3' });

@@ -54,10 +54,17 @@ mod worker {
         let _ = scope().post_message(&o);
     }
 
+    fn js_err(e: JsValue) -> String {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| format!("{e:?}"))
+    }
+
     async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         let resp = wasm_bindgen_futures::JsFuture::from(scope().fetch_with_str(url))
             .await
-            .map_err(|e| format!("{url}: {e:?}"))?;
+            .map_err(|e| format!("could not download {url} ({})", js_err(e)))?;
         let resp: Response = resp.unchecked_into();
         if !resp.ok() {
             return Err(format!("{url}: HTTP {}", resp.status()));
