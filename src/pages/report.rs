@@ -213,6 +213,14 @@ pub fn Report(id: String) -> impl IntoView {
                                             </span>
                                             <AnswerTranscript index=row.index transcript=row.transcript.clone()
                                                 delivery=row.delivery.clone() on_save=save_transcript/>
+                                            {
+                                                let advice = interviewer_core::advice::advise(row, interviewer_core::advice::PaceBand::default());
+                                                (!advice.is_empty()).then(|| view! {
+                                                    <ul class="advice" data-testid=format!("advice-{}", row.index) aria-label="Advice for this answer">
+                                                        {advice.into_iter().map(|a| view! { <li data-rule=a.rule>{a.text}</li> }).collect_view()}
+                                                    </ul>
+                                                })
+                                            }
                                             {row.face.as_ref().map(|f| view! {
                                                 <span class="qtime" data-testid="answer-face">{format!(
                                                     "Eyes: centre {} · border {} · away {} · no face {} — expressions: {}",

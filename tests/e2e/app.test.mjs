@@ -88,7 +88,7 @@ test('a two-question interview is recorded and its report plays', async () => {
   await page.getByTestId('summary').waitFor({ timeout: 15000 });
   assert.match(page.url(), /#\/report\/iv-/);
   const reportHash = new URL(page.url()).hash;
-  const items = page.getByTestId('question-list').locator('li');
+  const items = page.getByTestId('question-list').locator(':scope > li');
   assert.equal(await items.count(), 2);
   assert.match(await page.getByTestId('summary').innerText(), /2 of 2/);
   const duration = await playbackDuration(page);
@@ -100,6 +100,8 @@ test('a two-question interview is recorded and its report plays', async () => {
   // Speech delivery from the fake microphone's espeak-ng answer, analysed in the worker.
   await page.getByTestId('speech-summary').waitFor();
   assert.match(await page.getByTestId('pace').innerText(), /^\d+ words\/min$/);
+  // Plain advice from the core rules: both answers were a few seconds of a 30 s limit.
+  assert.match(await page.getByTestId('advice-0').innerText(), /This answer took \d+ s of the 30 s available/);
   // Headless Chromium has no speech recognition: the report says so, and a transcript
   // typed in by the user is analysed, highlighted and kept.
   assert.equal(await page.getByTestId('transcript-mode').innerText(), 'no speech recognition');
@@ -192,7 +194,7 @@ test('an interview interrupted by a reload is recovered and plays', async () => 
   await page.getByTestId('recovered').waitFor({ timeout: 15000 });
   const duration = await playbackDuration(page);
   assert.ok(duration >= 2, `recovered recording lasts ${duration} s`);
-  assert.equal(await page.getByTestId('question-list').locator('li').count(), 1);
+  assert.equal(await page.getByTestId('question-list').locator(':scope > li').count(), 1);
   await shot(page, '07-recovered-report');
   await context.close();
 });

@@ -1,6 +1,7 @@
 //! Pure logic of AI Interviewer. Nothing here touches the browser: it compiles and is
 //! tested natively, and the app crate calls it from thin web glue.
 
+pub mod advice;
 pub mod face;
 pub mod format;
 pub mod interview;

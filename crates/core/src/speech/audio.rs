@@ -26,7 +26,7 @@ pub struct Span {
     pub duration_ms: f64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AudioMetrics {
     pub duration_ms: f64,
     /// Time with voice activity, from the first to the last speech.
