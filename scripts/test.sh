@@ -22,5 +22,6 @@ dist="$CARGO_TARGET_DIR/e2e-dist"
 trunk build --offline --public-url /ai-interviewer/ --dist "$dist"
 # The fake camera shows a real face: scikit-image's public-domain astronaut portrait.
 face="$CARGO_TARGET_DIR/e2e-face.y4m"
-cargo run -q -p interviewer-vision --bin face-clip -- crates/vision/tests/fixtures/astronaut.png "$face"
+# 10 s loop, the last second without a face (shorter than a calibration dot).
+cargo run -q -p interviewer-vision --bin face-clip -- crates/vision/tests/fixtures/astronaut.png "$face" --seconds 10 --face-share 0.9
 E2E_FACE_Y4M="$face" E2E_DIST="$dist" node --test --test-concurrency=1 tests/e2e/

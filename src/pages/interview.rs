@@ -170,6 +170,8 @@ pub fn Interview() -> impl IntoView {
         v.set_calibration(run.record.borrow().calibration.as_ref());
         let run2 = run.clone();
         let times = Rc::new(RefCell::new(std::collections::VecDeque::<f64>::new()));
+        // The expression runs every 200 ms: the live line keeps the last one.
+        let last_expr = Rc::new(Cell::new(None::<usize>));
         v.set_listener(Some(Rc::new(
             move |r: &interviewer_core::face::observation::FrameResult| {
                 if phase.get_untracked() != Phase::Running {
@@ -201,12 +203,20 @@ pub fn Interview() -> impl IntoView {
                     Some(f) => format!(
                         "Face found · looking at: {} · {} · {:.0} frames/s analysed",
                         r.raw_focus.label(),
-                        f.expression
-                            .map(|p| {
-                                let k = (0..7).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap_or(6);
-                                format!("expression: {}", interviewer_core::face::EXPRESSIONS[k])
-                            })
-                            .unwrap_or_else(|| "expression: …".into()),
+                        {
+                            if let Some(p) = f.expression {
+                                last_expr.set((0..7).max_by(|&a, &b| p[a].total_cmp(&p[b])));
+                            }
+                            last_expr
+                                .get()
+                                .map(|k| {
+                                    format!(
+                                        "expression: {}",
+                                        interviewer_core::face::EXPRESSIONS[k]
+                                    )
+                                })
+                                .unwrap_or_else(|| "expression: …".into())
+                        },
                         fps
                     ),
                     None => format!("No face in view · {fps:.0} frames/s analysed"),
