@@ -39,9 +39,10 @@ pub const NO_FACE_SHARE: f32 = 0.2;
 pub const SHORT_ANSWER_MS: f64 = 30_000.0;
 /// Pitch spread under this many semitones reads as flat (see speech::audio).
 pub const FLAT_PITCH_ST: f64 = crate::speech::audio::MONOTONE_SEMITONES;
-/// Answers with less speaking time than this get no pace or pitch advice (too little to
-/// measure).
+/// Answers with less speaking time than this (or, with a transcript, fewer words) get no
+/// pace or pitch advice: too little to measure.
 pub const MIN_SPEAKING_MS: f64 = 5_000.0;
+pub const MIN_WORDS: usize = 25;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Advice {
@@ -88,7 +89,9 @@ pub fn advise(row: &QuestionRow, band: PaceBand) -> Vec<Advice> {
         .as_ref()
         .and_then(|d| d.wpm_speaking)
         .or_else(|| row.speech.as_ref().map(|s| s.wpm_estimate_speaking));
-    if let Some(w) = wpm.filter(|_| speaking_ms >= MIN_SPEAKING_MS || row.delivery.is_some()) {
+    let enough = speaking_ms >= MIN_SPEAKING_MS
+        || row.delivery.as_ref().is_some_and(|d| d.words >= MIN_WORDS);
+    if let Some(w) = wpm.filter(|_| enough) {
         if w > band.high {
             add(
                 "pace_fast",
@@ -278,6 +281,14 @@ mod tests {
         s.speaking_ms = 3000.0;
         r.speech = Some(s);
         assert!(advise(&r, PaceBand::default()).is_empty());
+        // Nor from an 11-word transcript said in 3.5 s (189 wpm).
+        r.delivery = Some(text::analyse(
+            "I led the billing team and we shipped it on time",
+            60_000.0,
+            Some(3_500.0),
+            &ENGLISH,
+        ));
+        assert!(!rules(&advise(&r, PaceBand::default())).contains(&"pace_fast"));
     }
 
     #[test]
