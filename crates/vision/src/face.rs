@@ -97,36 +97,36 @@ impl FaceModels {
 
     /// The 468 landmarks (image pixels) in an ROI and the face-presence score.
     pub fn landmarks(&self, frame: &Frame, roi: &Roi) -> TractResult<(Vec<P3>, f32)> {
-        let n = MESH_INPUT;
-        let input = crop_rgb(
-            frame,
-            &roi.sampling_map(n, false),
-            n,
-            0.0,
-            1.0,
-            Border::Replicate,
-        );
-        let out = run(&self.mesh, [1, n, n, 3], input)?;
-        let raw = flat(&out[0])?;
+        let out = run_on_crop(&self.mesh, frame, roi, MESH_INPUT, false)?;
         let presence = 1.0 / (1.0 + (-flat(&out[1])?[0]).exp());
-        Ok((roi.project(&raw, n, false), presence))
+        Ok((roi.project(&flat(&out[0])?, MESH_INPUT, false), presence))
     }
 
     /// Iris centre and the 5 iris points for one eye; `flip` for the eye on the image's
     /// right, which the model sees mirrored (MediaPipe's convention).
     pub fn iris(&self, frame: &Frame, roi: &Roi, flip: bool) -> TractResult<Vec<P3>> {
-        let n = IRIS_INPUT;
-        let input = crop_rgb(
-            frame,
-            &roi.sampling_map(n, flip),
-            n,
-            0.0,
-            1.0,
-            Border::Replicate,
-        );
-        let out = run(&self.iris, [1, n, n, 3], input)?;
-        Ok(roi.project(&flat(&out[1])?, n, flip))
+        let out = run_on_crop(&self.iris, frame, roi, IRIS_INPUT, flip)?;
+        Ok(roi.project(&flat(&out[1])?, IRIS_INPUT, flip))
     }
+}
+
+/// Runs a landmark model (RGB in 0..1, NHWC) on an `n` x `n` crop of an ROI.
+fn run_on_crop(
+    plan: &Plan,
+    frame: &Frame,
+    roi: &Roi,
+    n: usize,
+    flip: bool,
+) -> TractResult<TVec<TValue>> {
+    let input = crop_rgb(
+        frame,
+        &roi.sampling_map(n, flip),
+        n,
+        0.0,
+        1.0,
+        Border::Replicate,
+    );
+    run(plan, [1, n, n, 3], input)
 }
 
 /// FER2013 registration of the expression crop, relative to the eyes: the crop's side

@@ -50,3 +50,11 @@ mod tests {
         assert!(records(&b).is_err());
     }
 }
+
+/// Reads a FER2013 `.bin` file and checks its records (native tools).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read(path: &str) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    records(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    Ok(bytes)
+}

@@ -28,14 +28,11 @@ fn main() {
         eprintln!("usage: face-eval FILE.bin [--scale 4] [--limit N] [--json]");
         std::process::exit(2)
     });
-    let bytes = std::fs::read(&data).unwrap_or_else(|e| {
-        eprintln!("cannot read {data}: {e}");
+    let bytes = fer::read(&data).unwrap_or_else(|e| {
+        eprintln!("{e}");
         std::process::exit(1)
     });
-    let faces = fer::records(&bytes).unwrap_or_else(|e| {
-        eprintln!("{data}: {e}");
-        std::process::exit(1)
-    });
+    let faces = fer::records(&bytes).expect("checked by fer::read");
     let faces = &faces[..faces.len().min(limit)];
     let models = FaceModels::from_dir(format!("{root}/models/face")).expect("face models");
     let emotion = EmotionModel::from_path(format!("{root}/models/emotion/emotion.onnx"))

@@ -39,14 +39,11 @@ fn main() {
         eprintln!("usage: fer-eval FILE.bin [--model MODEL.onnx] [--json]");
         std::process::exit(2)
     });
-    let bytes = std::fs::read(&data).unwrap_or_else(|e| {
-        eprintln!("cannot read {data}: {e}");
+    let bytes = fer::read(&data).unwrap_or_else(|e| {
+        eprintln!("{e}");
         std::process::exit(1)
     });
-    let faces = fer::records(&bytes).unwrap_or_else(|e| {
-        eprintln!("{data}: {e}");
-        std::process::exit(1)
-    });
+    let faces = fer::records(&bytes).expect("checked by fer::read");
     let t = Instant::now();
     let model = EmotionModel::from_path(&model_path).expect("model loads");
     let load_ms = t.elapsed().as_secs_f64() * 1e3;
