@@ -178,16 +178,10 @@ pub fn Interview() -> impl IntoView {
                     return;
                 }
                 let face = r.face.as_ref();
-                run2.record.borrow_mut().timeline.push(FrameSample {
-                    t: r.t_ms.max(0.0) as u32,
-                    focus: r.focus,
-                    expr: face
-                        .and_then(|f| f.expression)
-                        .map(|p| FrameSample::quantise(&p))
-                        .unwrap_or_default(),
-                    yaw: face.map(|f| (f.pose.yaw_deg * 10.0).round() / 10.0),
-                    pitch: face.map(|f| (f.pose.pitch_deg * 10.0).round() / 10.0),
-                });
+                run2.record
+                    .borrow_mut()
+                    .timeline
+                    .push(FrameSample::from_result(r));
                 let now = session::perf_now();
                 let mut q = times.borrow_mut();
                 q.push_back(now);
@@ -205,7 +199,7 @@ pub fn Interview() -> impl IntoView {
                         r.raw_focus.label(),
                         {
                             if let Some(p) = f.expression {
-                                last_expr.set((0..7).max_by(|&a, &b| p[a].total_cmp(&p[b])));
+                                last_expr.set(Some(interviewer_core::face::top_expression(&p)));
                             }
                             last_expr
                                 .get()

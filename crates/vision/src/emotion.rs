@@ -7,9 +7,7 @@ use crate::fer::SIDE;
 use crate::image::Gray;
 use tract_onnx::prelude::*;
 
-pub const CLASSES: [&str; 7] = [
-    "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral",
-];
+pub use interviewer_core::face::EXPRESSIONS as CLASSES;
 /// Side of the model input: the centre of the 48x48 face.
 pub const CROP: usize = 44;
 
@@ -21,9 +19,7 @@ pub struct Expression {
 
 impl Expression {
     pub fn top(&self) -> usize {
-        (0..7)
-            .max_by(|&a, &b| self.probs[a].total_cmp(&self.probs[b]))
-            .unwrap_or(6)
+        interviewer_core::face::top_expression(&self.probs)
     }
 
     pub fn label(&self) -> &'static str {

@@ -9,7 +9,7 @@ use interviewer_core::face::detection::{self, Anchor, Detection, Letterbox};
 use interviewer_core::face::focus::{Calibration, Focus, FocusSmoother};
 pub use interviewer_core::face::observation::{FaceObservation, FrameResult, RoiOut, StageTimes};
 use interviewer_core::face::pose::{self, IrisOffset};
-use interviewer_core::face::roi::Roi;
+use interviewer_core::face::roi::{line_angle, Roi};
 use interviewer_core::face::{mesh, Pt, P3};
 use tract_onnx::prelude::*;
 
@@ -146,7 +146,7 @@ pub fn emotion_roi(lm: &[P3]) -> Roi {
     let ea = eye_centre(lm, mesh::EYE_A_OUTER, mesh::EYE_A_INNER);
     let eb = eye_centre(lm, mesh::EYE_B_INNER, mesh::EYE_B_OUTER);
     let d = ((eb.x - ea.x).powi(2) + (eb.y - ea.y).powi(2)).sqrt();
-    let angle = (eb.y - ea.y).atan2(eb.x - ea.x);
+    let angle = line_angle(ea, eb);
     let (s, c) = angle.sin_cos();
     let mid = Pt::new((ea.x + eb.x) / 2.0, (ea.y + eb.y) / 2.0);
     let down = EMOTION_DOWN_PER_EYES * d;
@@ -229,37 +229,30 @@ impl FacePipeline {
         let now = self.now;
         let start = now();
         let mut times = StageTimes::default();
-        let mut tracked = self.track.is_some();
-        let mut found: Option<(Roi, Vec<P3>, f32)> = None;
-        for attempt in 0..2 {
-            let roi = match self.track {
-                Some(r) if attempt == 0 => r,
-                _ => {
-                    tracked = false;
-                    let t0 = now();
-                    let dets = self.models.detect(frame)?;
-                    times.detect += now() - t0;
-                    match dets.first() {
-                        Some(d) => Roi::from_detection(d),
-                        None => break,
-                    }
-                }
+        // The mesh on an ROI, kept only if it still sees a face.
+        let mesh_on =
+            |roi: Roi, times: &mut StageTimes| -> TractResult<Option<(Roi, Vec<P3>, f32)>> {
+                let t0 = now();
+                let (lm, presence) = self.models.landmarks(frame, &roi)?;
+                times.mesh += now() - t0;
+                Ok((presence >= FACE_PRESENCE).then_some((roi, lm, presence)))
             };
+        // Track from the last frame's landmarks; when that fails (or there is nothing to
+        // track), detect in this frame.
+        let mut found = match self.track.take() {
+            Some(roi) => mesh_on(roi, &mut times)?,
+            None => None,
+        };
+        let tracked = found.is_some();
+        if found.is_none() {
             let t0 = now();
-            let (lm, presence) = self.models.landmarks(frame, &roi)?;
-            times.mesh += now() - t0;
-            if presence >= FACE_PRESENCE {
-                found = Some((roi, lm, presence));
-                break;
-            }
-            // Tracking lost: detect again in this frame (once).
-            self.track = None;
-            if attempt == 0 && !tracked {
-                break;
+            let dets = self.models.detect(frame)?;
+            times.detect += now() - t0;
+            if let Some(d) = dets.first() {
+                found = mesh_on(Roi::from_detection(d), &mut times)?;
             }
         }
         let Some((roi, lm, presence)) = found else {
-            self.track = None;
             self.last_iris = [None, None];
             times.total = now() - start;
             let focus = self.smoother.update(Focus::NoFace, t_ms);

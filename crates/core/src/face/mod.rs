@@ -17,6 +17,13 @@ pub const EXPRESSIONS: [&str; 7] = [
     "angry", "disgust", "fear", "happy", "sad", "surprise", "neutral",
 ];
 
+/// Index of the most probable expression (neutral for an empty or all-NaN input).
+pub fn top_expression(probs: &[f32; 7]) -> usize {
+    (0..7)
+        .max_by(|&a, &b| probs[a].total_cmp(&probs[b]))
+        .unwrap_or(6)
+}
+
 /// A 2D point in image pixels.
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Pt {

@@ -2,6 +2,7 @@
 //! report shows.
 
 use super::focus::Focus;
+use super::observation::FrameResult;
 use serde::{Deserialize, Serialize};
 
 /// One analysed frame. Probabilities are stored as 0..=255 to keep a long interview's
@@ -26,6 +27,23 @@ pub struct FrameSample {
 impl FrameSample {
     pub fn face(&self) -> bool {
         self.focus != Focus::NoFace
+    }
+
+    /// What the timeline keeps of one pipeline result: the smoothed focus, the expression
+    /// when it ran on this frame, head yaw/pitch to 0.1 degree.
+    pub fn from_result(r: &FrameResult) -> FrameSample {
+        let face = r.face.as_ref();
+        let tenth = |v: f32| (v * 10.0).round() / 10.0;
+        FrameSample {
+            t: r.t_ms.max(0.0) as u32,
+            focus: r.focus,
+            expr: face
+                .and_then(|f| f.expression)
+                .map(|p| FrameSample::quantise(&p))
+                .unwrap_or_default(),
+            yaw: face.map(|f| tenth(f.pose.yaw_deg)),
+            pitch: face.map(|f| tenth(f.pose.pitch_deg)),
+        }
     }
 
     pub fn quantise(probs: &[f32; 7]) -> Vec<u8> {

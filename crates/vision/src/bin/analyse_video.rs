@@ -68,17 +68,7 @@ fn main() {
             *s += v;
         }
         n += 1;
-        let face = r.face.as_ref();
-        samples.push(FrameSample {
-            t: t_ms as u32,
-            focus: r.focus,
-            expr: face
-                .and_then(|f| f.expression)
-                .map(|p| FrameSample::quantise(&p))
-                .unwrap_or_default(),
-            yaw: face.map(|f| f.pose.yaw_deg),
-            pitch: face.map(|f| f.pose.pitch_deg),
-        });
+        samples.push(FrameSample::from_result(&r));
         rows.push(r);
     }
     let text = if csv {
