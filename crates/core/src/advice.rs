@@ -24,6 +24,45 @@ impl Default for PaceBand {
     }
 }
 
+impl PaceBand {
+    /// A band the user typed: whole numbers, low below high, within 60-260 wpm (outside
+    /// that nobody is intelligible or the estimate is meaningless).
+    pub fn new(low: f64, high: f64) -> Result<PaceBand, String> {
+        if !(low.is_finite() && high.is_finite()) {
+            return Err("Enter two numbers of words per minute.".into());
+        }
+        if !(60.0..=260.0).contains(&low) || !(60.0..=260.0).contains(&high) {
+            return Err("Choose a pace between 60 and 260 words per minute.".into());
+        }
+        if high - low < 10.0 {
+            return Err("The upper end must be at least 10 above the lower end.".into());
+        }
+        Ok(PaceBand {
+            low: low.round(),
+            high: high.round(),
+        })
+    }
+}
+
+/// One line on the overall pace against the band, for the summary card.
+pub fn pace_summary(wpm: f64, band: PaceBand) -> String {
+    if wpm > band.high {
+        format!(
+            "Faster than your {:.0}-{:.0} target: slow down by about {:.0}.",
+            band.low,
+            band.high,
+            wpm - (band.low + band.high) / 2.0
+        )
+    } else if wpm < band.low {
+        format!(
+            "Slower than your {:.0}-{:.0} target: fine for emphasis, but keep the thread moving.",
+            band.low, band.high
+        )
+    } else {
+        format!("Within your {:.0}-{:.0} target.", band.low, band.high)
+    }
+}
+
 /// Fillers per 100 words above which the advice mentions them.
 pub const FILLERS_PER_100: f64 = 3.0;
 /// Pauses of 1.5 s or more in one answer from which the advice mentions them.
@@ -205,6 +244,28 @@ mod tests {
     use crate::speech::audio::AudioMetrics;
     use crate::speech::text::{self, ENGLISH};
 
+    #[test]
+    fn pace_band_is_checked_and_summarised() {
+        assert_eq!(
+            PaceBand::new(110.4, 150.0),
+            Ok(PaceBand {
+                low: 110.0,
+                high: 150.0
+            })
+        );
+        assert!(PaceBand::new(150.0, 140.0).is_err());
+        assert!(PaceBand::new(150.0, 155.0).is_err());
+        assert!(PaceBand::new(20.0, 150.0).is_err());
+        assert!(PaceBand::new(f64::NAN, 150.0).is_err());
+        let b = PaceBand::default();
+        assert_eq!(
+            pace_summary(185.0, b),
+            "Faster than your 120-160 target: slow down by about 45."
+        );
+        assert!(pace_summary(100.0, b).starts_with("Slower"));
+        assert_eq!(pace_summary(140.0, b), "Within your 120-160 target.");
+    }
+
     fn row(answer_ms: f64, limit_s: u32) -> QuestionRow {
         QuestionRow {
             index: 0,
@@ -215,6 +276,8 @@ mod tests {
             hit_limit: answer_ms + 500.0 >= limit_s as f64 * 1000.0,
             speech: None,
             transcript: None,
+            segments: Vec::new(),
+            transcript_corrected: false,
             delivery: None,
             face: None,
         }

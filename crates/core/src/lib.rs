@@ -2,11 +2,15 @@
 //! tested natively, and the app crate calls it from thin web glue.
 
 pub mod advice;
+pub mod charts;
 pub mod face;
 pub mod format;
+pub mod export;
 pub mod interview;
 pub mod questions;
+pub mod progress;
 pub mod record;
+pub mod replay;
 pub mod report;
 pub mod route;
 pub mod schema;

@@ -18,10 +18,28 @@ pub struct QuestionRow {
     pub hit_limit: bool,
     pub speech: Option<AudioMetrics>,
     pub transcript: Option<String>,
+    /// The recogniser's time-stamped results and whether the user corrected the text
+    /// (see [`crate::replay`]).
+    pub segments: Vec<crate::record::TranscriptSegment>,
+    pub transcript_corrected: bool,
     /// Transcript metrics (with the audio's speaking time when there is one).
     pub delivery: Option<TextMetrics>,
     /// Focus and expression shares over the answer (None without face analysis).
     pub face: Option<FaceSummary>,
+}
+
+impl QuestionRow {
+    /// Recording time at which the transcript text at byte `offset` was said.
+    pub fn time_of_text(&self, offset: usize) -> f64 {
+        crate::replay::time_of(
+            self.transcript.as_deref().unwrap_or(""),
+            &self.segments,
+            self.transcript_corrected,
+            self.start_ms,
+            self.start_ms + self.answer_ms,
+            offset,
+        )
+    }
 }
 
 /// Speech delivery over all answers.
@@ -36,6 +54,60 @@ pub struct SpeechSummary {
     pub filled_pauses: usize,
     pub pitch_spread_st: Option<f64>,
     pub loudness_dbfs: Option<f64>,
+}
+
+/// Transcript figures over all answers with a transcript.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeliverySummary {
+    pub answers: usize,
+    pub words: usize,
+    pub fillers: usize,
+    pub fillers_per_100_words: f64,
+    /// Word and phrase repetitions.
+    pub repetitions: usize,
+    pub stammers: usize,
+    pub revisions: usize,
+    /// Transcript words over the audio's speaking time, when every transcribed answer has
+    /// audio.
+    pub wpm: Option<f64>,
+}
+
+/// Sums the answers' transcript figures (None without any transcript).
+pub fn summarise_delivery(rows: &[QuestionRow]) -> Option<DeliverySummary> {
+    let with: Vec<(&TextMetrics, Option<f64>)> = rows
+        .iter()
+        .filter_map(|r| {
+            r.delivery
+                .as_ref()
+                .map(|d| (d, r.speech.as_ref().map(|s| s.speaking_ms)))
+        })
+        .collect();
+    if with.is_empty() {
+        return None;
+    }
+    let words: usize = with.iter().map(|(d, _)| d.words).sum();
+    let fillers: usize = with.iter().map(|(d, _)| d.fillers).sum();
+    let speaking: Option<f64> = with.iter().map(|(_, s)| *s).sum();
+    Some(DeliverySummary {
+        answers: with.len(),
+        words,
+        fillers,
+        // Same base as the per-answer figure: per 100 words, fillers not counted as words.
+        fillers_per_100_words: if words > 0 {
+            100.0 * fillers as f64 / words as f64
+        } else {
+            0.0
+        },
+        repetitions: with
+            .iter()
+            .map(|(d, _)| d.repetitions + d.phrase_repetitions)
+            .sum(),
+        stammers: with.iter().map(|(d, _)| d.stammers).sum(),
+        revisions: with.iter().map(|(d, _)| d.revisions).sum(),
+        wpm: speaking
+            .filter(|ms| *ms > 0.0)
+            .map(|ms| words as f64 / (ms / 60_000.0)),
+    })
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,6 +127,7 @@ pub struct Report {
     /// Mean answer time over answered questions (ms).
     pub mean_answer_ms: f64,
     pub speech: Option<SpeechSummary>,
+    pub delivery: Option<DeliverySummary>,
     /// Focus and expression shares over all answers.
     pub face: Option<FaceSummary>,
     /// Whether eye focus used a calibration made on this device.
@@ -111,6 +184,16 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                     .find(|a| a.index == s.index)
                     .map(|a| a.audio.clone()),
                 transcript: rec.transcript(s.index).map(str::to_string),
+                segments: rec
+                    .transcripts
+                    .iter()
+                    .find(|t| t.index == s.index)
+                    .map(|t| t.segments.clone())
+                    .unwrap_or_default(),
+                transcript_corrected: rec
+                    .transcripts
+                    .iter()
+                    .any(|t| t.index == s.index && t.corrected),
                 delivery: rec
                     .transcript(s.index)
                     .filter(|t| !t.trim().is_empty())
@@ -159,6 +242,7 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
     };
     Report {
         speech,
+        delivery: summarise_delivery(&rows),
         face,
         focus_calibrated: rec.calibration.is_some_and(|c| c.measured),
         vision_note: rec.vision_note.clone(),
@@ -253,6 +337,7 @@ mod tests {
             loudness_dbfs: Some(-20.0),
             loudness_spread_db: Some(3.0),
             filled_pauses: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -289,6 +374,38 @@ mod tests {
         // 6 words over the 4 s answer and over the 3 s of speech.
         assert!((t.wpm_elapsed.unwrap() - 90.0).abs() < 1e-9);
         assert!((t.wpm_speaking.unwrap() - 120.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn delivery_and_voice_over_answers() {
+        use crate::speech::audio::ContourPoint;
+        let mut r = record();
+        r.set_transcript(0, "um we we shipped it", false);
+        r.set_transcript(1, "uh the tests the tests passed today", false);
+        let mut a = audio(3000.0, 10, 0, 3.0);
+        a.contour = (0..20)
+            .map(|k| ContourPoint {
+                t_ms: k * 250,
+                level_dbfs: Some(-20.0),
+                pitch_hz: None,
+            })
+            .collect();
+        r.set_speech(0, a.clone());
+        r.set_speech(1, a);
+        let rep = build_report(&r, 0.0);
+        let d = rep.delivery.clone().unwrap();
+        assert_eq!((d.answers, d.words, d.fillers), (2, 10, 2));
+        assert!((d.fillers_per_100_words - 20.0).abs() < 1e-9);
+        assert_eq!(d.repetitions, 2);
+        // 10 words over 6 s of speech.
+        assert!((d.wpm.unwrap() - 100.0).abs() < 1e-9);
+        // Contours are placed at each answer's start and cut at its end (4 s and 10 s).
+        let v = crate::charts::voice_points(&rep);
+        assert_eq!(v.len(), 16 + 20);
+        assert_eq!(v[16].t_ms, 4000.0);
+        // The typed transcript maps its words onto the answer.
+        assert_eq!(rep.rows[0].time_of_text(0), 0.0);
+        assert!(build_report(&record(), 0.0).delivery.is_none());
     }
 
     #[test]

@@ -52,6 +52,24 @@ pub struct AudioMetrics {
     pub loudness_spread_db: Option<f64>,
     /// "uhh", "umm": long voiced stretches with flat pitch and a steady spectrum.
     pub filled_pauses: Vec<Span>,
+    /// Loudness and pitch every [`CONTOUR_MS`], for the report's charts.
+    #[serde(default)]
+    pub contour: Vec<ContourPoint>,
+}
+
+/// Step of [`AudioMetrics::contour`]: fine enough to show phrases, small enough to store
+/// (240 points for a 60 s answer).
+pub const CONTOUR_MS: u32 = 250;
+
+/// Loudness and pitch over one [`CONTOUR_MS`] window of an answer.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContourPoint {
+    /// Window start, ms from the start of the answer's audio.
+    pub t_ms: u32,
+    /// Mean level of the window's speech frames (dBFS); None when nobody spoke.
+    pub level_dbfs: Option<f32>,
+    /// Median pitch of the window's voiced frames (Hz); None when unvoiced.
+    pub pitch_hz: Option<f32>,
 }
 
 /// Per-10-ms frame features.
@@ -269,7 +287,27 @@ pub fn analyse(x: &[f32]) -> AudioMetrics {
         loudness_dbfs: loudness.map(|l| l.0),
         loudness_spread_db: loudness.map(|l| l.1),
         filled_pauses: filled_pauses(x, &f0),
+        contour: contour(&f.level, &vad, &f0),
     }
+}
+
+fn contour(level: &[f32], vad: &[bool], f0: &[Option<f32>]) -> Vec<ContourPoint> {
+    let step = (CONTOUR_MS as usize * RATE as usize / 1000) / HOP;
+    (0..level.len())
+        .step_by(step)
+        .map(|a| {
+            let b = (a + step).min(level.len());
+            let speech: Vec<f32> = (a..b).filter(|&i| vad[i]).map(|i| level[i]).collect();
+            let mut hz: Vec<f32> = f0[a..b].iter().step_by(2).flatten().copied().collect();
+            hz.sort_by(f32::total_cmp);
+            ContourPoint {
+                t_ms: (a * HOP * 1000 / RATE as usize) as u32,
+                level_dbfs: (!speech.is_empty())
+                    .then(|| speech.iter().sum::<f32>() / speech.len() as f32),
+                pitch_hz: hz.get(hz.len() / 2).copied(),
+            }
+        })
+        .collect()
 }
 
 /// Stretches of at least 400 ms where every 20 ms frame is voiced, pitch stays within one
@@ -421,6 +459,24 @@ mod tests {
         assert_eq!(m.filled_pauses.len(), 1, "{:?}", m.filled_pauses);
         assert!((m.filled_pauses[0].start_ms - 1300.0).abs() < 150.0);
         assert!(m.filled_pauses[0].duration_ms >= 400.0);
+    }
+
+    #[test]
+    fn contour_follows_level_and_pitch() {
+        let mut x = voiced(1000.0, 120.0, 0, 0.0);
+        x.extend(silence(1000.0));
+        x.extend(voiced(1000.0, 200.0, 0, 0.0).iter().map(|v| v * 0.25));
+        let m = analyse(&x);
+        assert_eq!(m.contour.len(), 12);
+        assert_eq!(m.contour[1].t_ms, 250);
+        let at = |ms: u32| m.contour.iter().find(|p| p.t_ms == ms).unwrap();
+        assert!((at(500).pitch_hz.unwrap() - 120.0).abs() < 3.0);
+        assert!((at(2500).pitch_hz.unwrap() - 200.0).abs() < 5.0);
+        assert_eq!(at(1500).level_dbfs, None);
+        assert_eq!(at(1500).pitch_hz, None);
+        // A quarter of the amplitude is 12 dB quieter.
+        let drop = at(500).level_dbfs.unwrap() - at(2500).level_dbfs.unwrap();
+        assert!((drop - 12.0).abs() < 1.0, "{drop}");
     }
 
     #[test]
