@@ -58,3 +58,22 @@ pub fn new_id() -> String {
     let r = (js_sys::Math::random() * 1e9) as u64;
     format!("iv-{}-{r:x}", now_ms() as u64)
 }
+
+const PACE_BAND_KEY: &str = "ai-interviewer.pace-band";
+
+/// The user's target pace band (localStorage; the default when unset or unreadable).
+pub fn pace_band() -> interviewer_core::advice::PaceBand {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(PACE_BAND_KEY).ok().flatten())
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_pace_band(b: interviewer_core::advice::PaceBand) -> Result<(), String> {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .ok_or("this browser blocks local storage")?
+        .set_item(PACE_BAND_KEY, &serde_json::to_string(&b).unwrap_or_default())
+        .map_err(|_| "the setting could not be stored (storage full or blocked)".to_string())
+}

@@ -1,6 +1,9 @@
 //! Small reusable views.
 
 pub mod calibration;
+pub mod charts;
+mod export;
+pub use export::ExportControls;
 mod recovery;
 pub use recovery::RecoveryBanner;
 

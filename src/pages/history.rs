@@ -1,12 +1,16 @@
-//! History: every past interview; open, delete one, delete all.
+//! History: every past interview with its key figures, progress charts across interviews
+//! (filtered by track), export, import and delete.
 
-use crate::components::{Notice, StorageInfo};
+use crate::components::charts::draw_progress;
+use crate::components::{ExportControls, Notice, StorageInfo};
 use crate::session;
 use interviewer_core::format;
+use interviewer_core::progress::{self, KeyFigures};
+use interviewer_core::questions::Track;
 use interviewer_core::record::{InterviewRecord, Status};
-use interviewer_core::report::sort_history;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 
 fn confirm(msg: &str) -> bool {
     web_sys::window()
@@ -14,18 +18,30 @@ fn confirm(msg: &str) -> bool {
         .unwrap_or(false)
 }
 
+fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Finished => "Complete",
+        Status::Recovered => "Recovered",
+        Status::Stopped => "Stopped early",
+        Status::Recording => "Interrupted",
+    }
+}
+
+fn dash<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
+    v.map(f).unwrap_or_else(|| "–".into())
+}
+
 #[component]
 pub fn History() -> impl IntoView {
     let list = RwSignal::new(None::<Vec<InterviewRecord>>);
     let error = RwSignal::new(None::<String>);
+    let track = RwSignal::new(None::<Track>);
+    let import_msg = RwSignal::new(None::<Result<String, String>>);
     let reload = move || {
         spawn_local(async move {
             match session::store().await {
                 Ok(store) => match store.list_interviews().await {
-                    Ok(mut v) => {
-                        sort_history(&mut v);
-                        list.set(Some(v));
-                    }
+                    Ok(v) => list.set(Some(v)),
                     Err(e) => error.set(Some(e.to_string())),
                 },
                 Err(e) => error.set(Some(e.to_string())),
@@ -33,6 +49,25 @@ pub fn History() -> impl IntoView {
         });
     };
     reload();
+
+    // Key figures of the shown interviews, oldest first (the charts' order).
+    let figures = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_ref()
+                .map(|l| progress::progress(l, track.get()))
+                .unwrap_or_default()
+        })
+    });
+    let tracks = Memo::new(move |_| {
+        list.with(|l| {
+            l.as_ref()
+                .map(|l| progress::tracks_present(l))
+                .unwrap_or_default()
+        })
+    });
+    let shown_ids = Signal::derive(move || {
+        figures.with(|f| f.iter().rev().map(|k| k.id.clone()).collect::<Vec<_>>())
+    });
 
     let delete_one = move |id: String| {
         if !confirm("Delete this interview and its recording? This cannot be undone.") {
@@ -68,54 +103,191 @@ pub fn History() -> impl IntoView {
             }
         });
     };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        // Cleared so that choosing the same file again fires a change.
+        input.set_value("");
+        import_msg.set(Some(Ok(format!("Importing {}…", file.name()))));
+        spawn_local(async move {
+            let res = match session::store().await {
+                Ok(store) => store.import(&file).await.map(|i| {
+                    format!(
+                        "Imported {} from {}: {} new, {} replaced{}.",
+                        if i.added + i.replaced == 1 { "1 interview".to_string() } else { format!("{} interviews", i.added + i.replaced) },
+                        file.name(),
+                        i.added,
+                        i.replaced,
+                        if i.with_recordings { ", with recordings" } else { ", without recordings" }
+                    )
+                }),
+                Err(e) => Err(e.to_string()),
+            };
+            let ok = res.is_ok();
+            import_msg.set(Some(res.map_err(|e| format!("Nothing was imported. {e}"))));
+            if ok {
+                reload();
+            }
+        });
+    };
 
     view! {
         <section class="card">
             <h1>"Past interviews"</h1>
             {move || error.get().map(|e| view! { <Notice kind="error"><p>{e}</p></Notice> })}
+            <div class="toolbar no-print">
+                <label class="btn" data-testid="import-label">
+                    "Import interviews…"
+                    <input type="file" class="sr-only" accept=format!(".{}", interviewer_core::export::EXTENSION)
+                        data-testid="import-file" on:change=import/>
+                </label>
+                {move || (tracks.get().len() > 1).then(|| view! {
+                    <label class="filter">"Track "
+                        <select data-testid="track-filter" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            track.set(Track::ALL.into_iter().find(|t| t.slug() == v));
+                        }>
+                            <option value="" selected=move || track.get().is_none()>"All tracks"</option>
+                            {tracks.get().into_iter().map(|t| view! {
+                                <option value=t.slug() selected=move || track.get() == Some(t)>{t.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })}
+            </div>
+            {move || import_msg.get().map(|m| match m {
+                Ok(m) => view! { <Notice kind="info"><p data-testid="import-message">{m}</p></Notice> }.into_any(),
+                Err(e) => view! { <Notice kind="error"><p data-testid="import-message">{e}</p></Notice> }.into_any(),
+            })}
             {move || match list.get() {
                 None => view! { <p>"Loading…"</p> }.into_any(),
                 Some(v) if v.is_empty() => view! {
                     <p data-testid="history-empty">"No interviews yet. "<a href="#/">"Start your first one."</a></p>
                 }.into_any(),
-                Some(v) => view! {
-                    <table class="history" data-testid="history-table">
-                        <thead><tr>
-                            <th scope="col">"Date"</th><th scope="col">"Track"</th><th scope="col">"Duration"</th>
-                            <th scope="col">"Questions"</th><th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr></thead>
-                        <tbody>
-                            {v.into_iter().map(|r| {
-                                let id = r.id.clone();
-                                let status = match r.status {
-                                    Status::Finished => "Complete",
-                                    Status::Recovered => "Recovered",
-                                    Status::Stopped => "Stopped early",
-                                    Status::Recording => "Interrupted",
-                                };
-                                view! {
-                                    <tr data-testid="history-row">
-                                        <td>{format::date_time(r.created_ms, session::tz_offset_min())}</td>
-                                        <td>{r.track.label()}</td>
-                                        <td>{format::mmss(r.duration_ms)}</td>
-                                        <td>{format!("{} of {}", r.spans.len(), r.questions.len())}</td>
-                                        <td>{status}</td>
-                                        <td class="row-actions">
-                                            <a class="btn small" href=format!("#/report/{}", r.id)>"Open"</a>
-                                            <button class="btn small danger" aria-label="Delete this interview"
-                                                on:click=move |_| delete_one(id.clone())>"Delete"</button>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    <div class="actions">
+                Some(_) => view! {
+                    <Progress figures=figures.into()/>
+                    <HistoryTable figures=figures.into() list=list delete_one=Callback::new(delete_one)/>
+                    <div class="actions no-print">
+                        <ExportControls ids=shown_ids label="Export the interviews shown" what="all-" testid="export-all"/>
                         <button class="btn danger" data-testid="delete-all" on:click=delete_all>"Delete all"</button>
                     </div>
                 }.into_any(),
             }}
             <StorageInfo/>
         </section>
+    }
+}
+
+#[component]
+fn HistoryTable(
+    figures: Signal<Vec<KeyFigures>>,
+    list: RwSignal<Option<Vec<InterviewRecord>>>,
+    delete_one: Callback<String>,
+) -> impl IntoView {
+    let status_of = move |id: &str| {
+        list.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.iter().find(|r| r.id == id))
+                .map(|r| status_label(r.status))
+                .unwrap_or("")
+        })
+    };
+    view! {
+        <table class="history" id="history-table" data-testid="history-table">
+            <caption class="sr-only">"Past interviews, newest first, with their key figures"</caption>
+            <thead><tr>
+                <th scope="col">"Date"</th><th scope="col">"Track"</th><th scope="col">"Duration"</th>
+                <th scope="col">"Questions"</th><th scope="col">"Pace"</th><th scope="col">"Fillers / 100 words"</th>
+                <th scope="col">"Looking at the screen"</th><th scope="col">"Long pauses / answer"</th>
+                <th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+            </tr></thead>
+            <tbody>
+                {move || figures.get().into_iter().rev().map(|k| {
+                    let id = k.id.clone();
+                    view! {
+                        <tr data-testid="history-row">
+                            <td>{format::date_time(k.created_ms, session::tz_offset_min())}</td>
+                            <td>{k.track.label()}</td>
+                            <td>{format::mmss(k.duration_ms)}</td>
+                            <td>{format!("{} of {}", k.answered, k.planned)}</td>
+                            <td data-testid="history-pace">{dash(k.wpm, |w| format!("{w:.0} wpm"))}</td>
+                            <td>{dash(k.fillers_per_100_words, |f| format!("{f:.1}"))}</td>
+                            <td>{dash(k.centre_share, |c| format!("{:.0}%", c * 100.0))}</td>
+                            <td>{dash(k.long_pauses_per_answer, |p| format!("{p:.1}"))}</td>
+                            <td>{status_of(&k.id)}</td>
+                            <td class="row-actions no-print">
+                                <a class="btn small" href=format!("#/report/{}", k.id)>"Open"</a>
+                                <button class="btn small danger" aria-label="Delete this interview"
+                                    on:click=move |_| delete_one.run(id.clone())>"Delete"</button>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Progress charts across the shown interviews (at least two needed to show a trend).
+#[component]
+fn Progress(figures: Signal<Vec<KeyFigures>>) -> impl IntoView {
+    let band = session::pace_band();
+    let labels = move || {
+        figures.with(|f| {
+            f.iter()
+                .map(|k| {
+                    let d = format::date_time(k.created_ms, session::tz_offset_min());
+                    d.get(5..10).unwrap_or(&d).to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let series = move |pick: fn(&KeyFigures) -> Option<f64>| {
+        figures.with(|f| f.iter().map(pick).collect::<Vec<_>>())
+    };
+    let chart = move |title: &'static str,
+                      testid: &'static str,
+                      pick: fn(&KeyFigures) -> Option<f64>,
+                      band: Option<(f64, f64)>,
+                      fmt: fn(f64) -> String| {
+        let canvas = NodeRef::<leptos::html::Canvas>::new();
+        Effect::new(move |_| {
+            let values = series(pick);
+            let l = labels();
+            if let Some(c) = canvas.get() {
+                draw_progress(&c, &values, &l, band, fmt, 120.0);
+            }
+        });
+        let change = move || {
+            progress::change(&series(pick))
+                .map(|(a, b)| format!("{} → {}", fmt(a), fmt(b)))
+                .unwrap_or_else(|| "not enough data yet".into())
+        };
+        view! {
+            <figure class="progress-chart" data-testid=testid>
+                <figcaption>{title}<span class="hint">{move || format!(" · first to latest: {}", change())}</span></figcaption>
+                <canvas node_ref=canvas role="img" style:height="120px"
+                    aria-label=format!("{title} across interviews, oldest first; the numbers are in the table below")
+                    aria-describedby="history-table"></canvas>
+            </figure>
+        }
+    };
+    view! {
+        {move || (figures.with(|f| f.len()) >= 2).then(|| view! {
+            <h2>"Progress"</h2>
+            <div class="progress-grid">
+                {chart("Pace (words/min)", "progress-pace", |k| k.wpm, Some((band.low, band.high)), |v| format!("{v:.0}"))}
+                {chart("Fillers per 100 words", "progress-fillers", |k| k.fillers_per_100_words, None, |v| format!("{v:.1}"))}
+                {chart("Looking at the screen centre", "progress-focus", |k| k.centre_share.map(|c| c as f64 * 100.0), None, |v| format!("{v:.0}%"))}
+                {chart("Long pauses per answer", "progress-pauses", |k| k.long_pauses_per_answer, None, |v| format!("{v:.1}"))}
+            </div>
+        })}
     }
 }

@@ -10,6 +10,9 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, IdbTransaction};
 
+mod transfer;
+pub use transfer::{download, Imported};
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum StoreError {
     /// The browser refused to store more (QuotaExceededError).

@@ -1,0 +1,416 @@
+//! Report: summary figures, charts beside the replayable recording (a cursor follows
+//! playback, clicks seek), then answer by answer: transcript, figures and advice.
+
+mod charts;
+mod transcript;
+
+use crate::app::navigate;
+use crate::components::{ExportControls, Notice};
+use crate::session;
+use charts::ReportCharts;
+use interviewer_core::advice::{self, PaceBand};
+use interviewer_core::format;
+use interviewer_core::record::{InterviewRecord, Status};
+use interviewer_core::report::{build_report, Report as ReportData};
+use interviewer_core::route::Route;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+use transcript::AnswerTranscript;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn Report(id: String) -> impl IntoView {
+    let record = RwSignal::new(None::<Result<InterviewRecord, String>>);
+    let report = Memo::new(move |_| {
+        record
+            .get()
+            .map(|r| r.map(|rec| build_report(&rec, session::tz_offset_min())))
+    });
+    let save_transcript = Callback::new(move |(index, text): (usize, String)| {
+        let Some(Ok(mut rec)) = record.get_untracked() else {
+            return;
+        };
+        rec.set_transcript(index, &text, true);
+        record.set(Some(Ok(rec.clone())));
+        spawn_local(async move {
+            if let Ok(store) = session::store().await {
+                if let Err(e) = store.put_interview(&rec).await {
+                    web_sys::console::error_1(&format!("saving the transcript failed: {e}").into());
+                }
+            }
+        });
+    });
+    let url = RwSignal::new(None::<String>);
+    let video = NodeRef::<leptos::html::Video>::new();
+    let audio_only = RwSignal::new(false);
+
+    {
+        let id = id.clone();
+        spawn_local(async move {
+            let res = async {
+                let store = session::store().await.map_err(|e| e.to_string())?;
+                let rec = store
+                    .get_interview(&id)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| {
+                        "This interview does not exist (it may have been deleted).".to_string()
+                    })?;
+                if rec.chunk_count > 0 {
+                    let blob = store
+                        .recording(&id, &rec.mime_type)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
+                }
+                audio_only.set(rec.mime_type.starts_with("audio/"));
+                Ok(rec)
+            }
+            .await;
+            record.set(Some(res));
+        });
+    }
+    on_cleanup(move || {
+        if let Some(u) = url.get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&u);
+        }
+    });
+
+    // MediaRecorder's WebM has no duration in its header: Chromium reports Infinity until
+    // it has seen the end. Seeking far forward once makes it scan, then we go back to 0.
+    Effect::new(move |_| {
+        let Some(v) = video.get() else { return };
+        let v2 = v.clone();
+        let fixing = std::rc::Rc::new(std::cell::Cell::new(false));
+        let f2 = fixing.clone();
+        let on_meta = Closure::<dyn FnMut()>::new(move || {
+            if v2.duration().is_infinite() {
+                f2.set(true);
+                v2.set_current_time(1e101);
+            }
+        });
+        let v3 = v.clone();
+        let on_dur = Closure::<dyn FnMut()>::new(move || {
+            if fixing.get() && v3.duration().is_finite() {
+                fixing.set(false);
+                v3.set_current_time(0.0);
+            }
+        });
+        v.set_onloadedmetadata(Some(on_meta.as_ref().unchecked_ref()));
+        v.set_ondurationchange(Some(on_dur.as_ref().unchecked_ref()));
+        on_meta.forget();
+        on_dur.forget();
+    });
+
+    // Playback position for the charts' cursors (10 times a second is smooth enough and
+    // cheaper than redrawing on every frame).
+    let now_ms = RwSignal::new(0.0f64);
+    if let Ok(h) = set_interval_with_handle(
+        move || {
+            if let Some(v) = video.get_untracked() {
+                let t = v.current_time() * 1000.0;
+                if t.is_finite() && (t - now_ms.get_untracked()).abs() > 1.0 {
+                    now_ms.set(t);
+                }
+            }
+        },
+        Duration::from_millis(100),
+    ) {
+        on_cleanup(move || h.clear());
+    }
+
+    let seek = Callback::new(move |ms: f64| {
+        if let Some(v) = video.get_untracked() {
+            v.set_current_time(ms / 1000.0);
+            now_ms.set(ms);
+            let _ = v.play();
+        }
+    });
+    let delete = move |id: String| {
+        let ok = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(
+                    "Delete this interview and its recording? This cannot be undone.",
+                )
+                .ok()
+            })
+            .unwrap_or(false);
+        if ok {
+            spawn_local(async move {
+                if let Ok(store) = session::store().await {
+                    if store.delete_interview(&id).await.is_ok() {
+                        navigate(Route::History);
+                    }
+                }
+            });
+        }
+    };
+    let band = RwSignal::new(session::pace_band());
+    let ok = move || matches!(report.get(), Some(Ok(_)));
+    let export_ids = {
+        let id = id.clone();
+        Signal::derive(move || vec![id.clone()])
+    };
+
+    view! {
+        {move || match report.get() {
+            None => view! { <p>"Loading report…"</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <Notice kind="error"><p data-testid="report-error">{e}</p></Notice>
+                <a class="btn" href="#/history">"Back to history"</a>
+            }.into_any(),
+            Some(Ok(r)) => view! { <Summary r=r band=band/> }.into_any(),
+        }}
+        <Show when=ok>
+            <section class="card">
+                <h2>"Replay"</h2>
+                <div class="replay">
+                    <div class="replay-video">
+                        {move || match url.get() {
+                            Some(u) => view! {
+                                <video node_ref=video class="playback" class:audio=move || audio_only.get()
+                                    controls=true preload="metadata" src=u data-testid="playback"
+                                    aria-label="Recording of the interview"></video>
+                                <p class="hint">"Click a chart, a question's time or a highlighted word to play from there; on a focused chart the arrow keys step back and forward."</p>
+                            }.into_any(),
+                            None => view! { <p data-testid="no-recording">"No recording was saved for this interview (or it was exported without it)."</p> }.into_any(),
+                        }}
+                    </div>
+                    {move || match (report.get(), record.get()) {
+                        (Some(Ok(r)), Some(Ok(rec))) => view! {
+                            <ReportCharts report=r timeline=rec.timeline band=band.into()
+                                now_ms=now_ms.into() on_seek=seek/>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }}
+                </div>
+            </section>
+            {move || match report.get() {
+                Some(Ok(r)) => view! { <Answers r=r band=band.into() save=save_transcript seek=seek/> }.into_any(),
+                _ => ().into_any(),
+            }}
+            <section class="card no-print">
+                <h2>"Keep or remove"</h2>
+                <ExportControls ids=export_ids label="Export this interview" what="" testid="export-one"/>
+                <div class="actions">
+                    <a class="btn primary" href="#/">"New interview"</a>
+                    <a class="btn" href="#/history">"History"</a>
+                    <button class="btn" on:click=move |_| { let _ = web_sys::window().and_then(|w| w.print().ok()); }>"Print or save as PDF"</button>
+                    {
+                        let id = id.clone();
+                        view! { <button class="btn danger" on:click=move |_| delete(id.clone())>"Delete this interview"</button> }
+                    }
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+/// Summary cards: the interview, speech delivery, eye focus and expression.
+#[component]
+fn Summary(r: ReportData, band: RwSignal<PaceBand>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Interview report"</h1>
+            <dl class="summary" data-testid="summary">
+                <div><dt>"Date"</dt><dd>{r.date.clone()}</dd></div>
+                <div><dt>"Track"</dt><dd>{r.track}</dd></div>
+                <div><dt>"Duration"</dt><dd data-testid="duration">{r.duration.clone()}</dd></div>
+                <div><dt>"Questions answered"</dt><dd>{format!("{} of {}", r.asked, r.planned)}</dd></div>
+                <div><dt>"Average answer"</dt><dd>{format::mmss(r.mean_answer_ms)}</dd></div>
+                <div><dt>"Recorded with"</dt><dd>{r.media}</dd></div>
+                <div><dt>"Transcript"</dt><dd data-testid="transcript-mode">{r.transcript_mode}</dd></div>
+            </dl>
+            {match r.speech.clone() {
+                Some(sp) => {
+                    let transcript_wpm = r.delivery.as_ref().and_then(|d| d.wpm);
+                    view! {
+                        <h2>"Speech delivery"</h2>
+                        <dl class="summary" data-testid="speech-summary">
+                            <div><dt>"Pace (from the audio)"</dt>
+                                <dd data-testid="pace">{format!("{:.0} words/min", sp.wpm)}</dd>
+                                <dd class="hint" data-testid="pace-hint">{move || advice::pace_summary(sp.wpm, band.get())}</dd>
+                                {transcript_wpm.map(|w| view! { <dd class="hint">{format!("{w:.0} words/min from the transcript")}</dd> })}
+                                <PaceBandEditor band=band/>
+                            </div>
+                            <div><dt>"Speaking time"</dt><dd>{format::mmss(sp.speaking_ms)}</dd></div>
+                            <div><dt>"Pauses of 1 s or more"</dt><dd data-testid="pauses">{sp.pauses_1s}</dd>
+                                <dd class="hint">{format!("{} of 1.5 s or more (long pauses); longest {:.1} s", sp.long_pauses, sp.longest_pause_ms / 1000.0)}</dd></div>
+                            <div><dt>"Filled pauses heard (“uhh”, “umm”)"</dt><dd>{sp.filled_pauses}</dd></div>
+                            <div><dt>"Pitch variation"</dt><dd>{sp.pitch_spread_st.map(|v| format!("{v:.1} semitones")).unwrap_or_else(|| "–".into())}</dd>
+                                <dd class="hint">{sp.pitch_spread_st.map(|v| if v < interviewer_core::speech::audio::MONOTONE_SEMITONES { "Fairly flat: vary your tone to stress key points." } else { "Varied." }).unwrap_or("")}</dd></div>
+                            <div><dt>"Loudness"</dt><dd>{sp.loudness_dbfs.map(|v| format!("{v:.0} dBFS")).unwrap_or_else(|| "–".into())}</dd>
+                                <dd class="hint">"Level of your speech below the microphone's maximum"</dd></div>
+                        </dl>
+                        <p class="hint">"Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript; expect about ±10%. Pauses are silences between your words."</p>
+                    }.into_any()
+                }
+                None => view! { <p class="hint" data-testid="no-speech">"No speech figures: no microphone audio was analysed for this interview."</p> }.into_any(),
+            }}
+            {match r.delivery.clone() {
+                Some(d) => view! {
+                    <h2>"Words"</h2>
+                    <dl class="summary" data-testid="delivery-summary">
+                        <div><dt>"Words in the transcript"</dt><dd>{d.words}</dd>
+                            <dd class="hint">{format!("{} of {} answers transcribed", d.answers, r.asked)}</dd></div>
+                        <div><dt>"Fillers per 100 words"</dt><dd data-testid="fillers-per-100">{format!("{:.1}", d.fillers_per_100_words)}</dd>
+                            <dd class="hint">{format!("{} filler{} (“um”, “like”, “you know”…)", d.fillers, if d.fillers == 1 { "" } else { "s" })}</dd></div>
+                        <div><dt>"Repetitions and stammers"</dt><dd data-testid="disfluencies">{d.repetitions + d.stammers}</dd>
+                            <dd class="hint">{format!("{} repeated words or phrases, {} stammers, {} restarts", d.repetitions, d.stammers, d.revisions)}</dd></div>
+                    </dl>
+                }.into_any(),
+                None => view! { <p class="hint" data-testid="no-delivery">"No transcript: fillers, repetitions and stammers need one. Add or correct it under each answer below."</p> }.into_any(),
+            }}
+            {match r.face.clone() {
+                Some(f) => view! {
+                    <h2>"Eye focus and expression"</h2>
+                    <dl class="summary" data-testid="face-summary">
+                        <div><dt>"Looking at the screen centre"</dt><dd data-testid="focus-centre">{pct(f.focus[0])}</dd></div>
+                        <div><dt>"At the screen border"</dt><dd>{pct(f.focus[1])}</dd></div>
+                        <div><dt>"Away from the screen"</dt><dd>{pct(f.focus[2])}</dd></div>
+                        <div><dt>"No face in view"</dt><dd>{pct(f.focus[3])}</dd></div>
+                        <div><dt>"Expressions observed"</dt><dd data-testid="expressions">{expression_shares(&f.expressions)}</dd></div>
+                    </dl>
+                    <p class="hint">{format!(
+                        "Shares of {} analysed frames while answering. {}",
+                        f.frames,
+                        if r.focus_calibrated { "Eye focus used the calibration made on this device." } else { "Eye focus used the default screen layout (not calibrated on this device): treat border/away as approximate." }
+                    )}</p>
+                }.into_any(),
+                None => view! { <p class="hint" data-testid="no-face">{r.vision_note.clone().unwrap_or_else(|| "No face analysis for this interview (no camera, or no frames analysed).".into())}</p> }.into_any(),
+            }}
+            <details class="limits" data-testid="limits">
+                <summary>"What these measurements can get wrong"</summary>
+                <ul>
+                    <li>"Pace from the audio counts syllables, not words: expect ±10%, more with background noise or a strong accent. With a transcript, its words are used instead."</li>
+                    <li>"Transcripts come from the browser's speech recognition and miss or mishear words; fillers such as “um” are often left out by it. Correct the text below and the figures update."</li>
+                    <li>"Eye focus is estimated from head pose and the irises in the camera image; glasses, low light and a camera far from the screen make it less reliable. Calibrating in Setup helps."</li>
+                    <li>"Expressions come from a model trained on the FER2013 photo set, right about two times in three on its test faces, less in poor light, at an angle, with glasses, and for faces under-represented in FER2013 (by age and skin tone). They describe the face, not how you felt."</li>
+                    <li>"None of these figures says anything about you as a candidate: they describe delivery."</li>
+                </ul>
+            </details>
+            {(r.status == Status::Recovered).then(|| view! { <p class="badge" data-testid="recovered">"Recovered"</p> })}
+            {r.note.clone().map(|n| view! { <Notice kind="warn"><p data-testid="report-note">{n}</p></Notice> })}
+        </section>
+    }
+}
+
+/// The user's target pace band, editable in place (stored on this device).
+#[component]
+fn PaceBandEditor(band: RwSignal<PaceBand>) -> impl IntoView {
+    let low = RwSignal::new(band.get_untracked().low.to_string());
+    let high = RwSignal::new(band.get_untracked().high.to_string());
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parse = |s: String| s.trim().parse::<f64>().unwrap_or(f64::NAN);
+        match PaceBand::new(parse(low.get_untracked()), parse(high.get_untracked())) {
+            Ok(b) => {
+                error.set(session::save_pace_band(b).err());
+                band.set(b);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    view! {
+        <details class="band-edit no-print">
+            <summary>"Change the target"</summary>
+            <form on:submit=save data-testid="pace-band-form">
+                <label>"From " <input type="number" min="60" max="260" step="5" aria-label="Lowest pace, words per minute"
+                    prop:value=move || low.get() on:input=move |ev| low.set(event_target_value(&ev)) data-testid="pace-low"/></label>
+                <label>" to " <input type="number" min="60" max="260" step="5" aria-label="Highest pace, words per minute"
+                    prop:value=move || high.get() on:input=move |ev| high.set(event_target_value(&ev)) data-testid="pace-high"/></label>
+                " words/min "
+                <button class="btn small" type="submit">"Save"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+        </details>
+    }
+}
+
+/// Answer by answer: the question, when it starts, transcript, figures and advice.
+#[component]
+fn Answers(
+    r: ReportData,
+    band: Signal<PaceBand>,
+    save: Callback<(usize, String)>,
+    seek: Callback<f64>,
+) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Answer by answer"</h2>
+            <ol class="qlist" data-testid="question-list">
+                {r.rows.iter().map(|row| {
+                    let start = row.start_ms;
+                    let advice_row = row.clone();
+                    view! {
+                        <li>
+                            <h3 class="qhead">
+                                <button class="seek" on:click=move |_| seek.run(start)
+                                    aria-label=format!("Play answer {} from {}", row.index + 1, format::mmss(start))>
+                                    {format::mmss(start)}
+                                </button>
+                                <span class="qtext">{row.text.clone()}</span>
+                            </h3>
+                            <span class="qtime">
+                                {format!("answered for {}", format::mmss(row.answer_ms))}
+                                {row.hit_limit.then(|| format!(" (reached the {} s limit)", row.limit_s))}
+                            </span>
+                            <AnswerTranscript row=row.clone() on_save=save on_seek=seek/>
+                            {move || {
+                                let advice = advice::advise(&advice_row, band.get());
+                                (!advice.is_empty()).then(|| view! {
+                                    <ul class="advice" data-testid=format!("advice-{}", advice_row.index) aria-label="Advice for this answer">
+                                        {advice.into_iter().map(|a| view! { <li data-rule=a.rule>{a.text}</li> }).collect_view()}
+                                    </ul>
+                                })
+                            }}
+                            {row.face.as_ref().map(|f| view! {
+                                <span class="qtime" data-testid="answer-face">{format!(
+                                    "Eyes: centre {} · border {} · away {} · no face {} — expressions: {}",
+                                    pct(f.focus[0]), pct(f.focus[1]), pct(f.focus[2]), pct(f.focus[3]),
+                                    expression_shares(&f.expressions)
+                                )}</span>
+                            })}
+                            {row.speech.as_ref().map(|a| view! {
+                                <span class="qtime">{format!(
+                                    "≈{:.0} words/min · {}",
+                                    a.wpm_estimate_speaking,
+                                    match a.pauses_1s {
+                                        0 if a.longest_pause_ms == 0.0 => "no pauses".to_string(),
+                                        0 => format!("no pause of 1 s or more (longest {:.1} s)", a.longest_pause_ms / 1000.0),
+                                        n => format!("{n} pause{} of 1 s or more, longest {:.1} s", if n == 1 { "" } else { "s" }, a.longest_pause_ms / 1000.0),
+                                    }
+                                )}</span>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+fn pct(v: f32) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// The expressions that took at least 5% of the time, largest first.
+fn expression_shares(e: &[f32; 7]) -> String {
+    let mut v: Vec<(usize, f32)> = e
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, p)| *p >= 0.05)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if v.is_empty() {
+        return "–".into();
+    }
+    v.iter()
+        .map(|(k, p)| format!("{} {}", interviewer_core::face::EXPRESSIONS[*k], pct(*p)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,202 @@
+//! Export and import glue: the file layout and every check live in
+//! `interviewer_core::export`; this moves Blobs between the file and IndexedDB.
+
+use super::{chunk_range, classify, from_idb, to_js, Store, StoreError};
+use idb::{Query, TransactionMode};
+use interviewer_core::export::{self, Source};
+use interviewer_core::record::ChunkMeta;
+use interviewer_core::schema;
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
+
+/// What an import did, for the message the user sees.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub added: usize,
+    /// Interviews that were already here (same id) and were replaced by the file's copy.
+    pub replaced: usize,
+    pub with_recordings: bool,
+}
+
+fn chunk_meta(v: &JsValue) -> ChunkMeta {
+    let get = |k: &str| {
+        Reflect::get(v, &k.into())
+            .ok()
+            .and_then(|x| x.as_f64())
+            .unwrap_or(0.0)
+    };
+    ChunkMeta {
+        seq: get("seq") as u32,
+        t_ms: get("tMs"),
+        size: get("size"),
+    }
+}
+
+fn js_err(e: JsValue) -> StoreError {
+    classify(&e)
+}
+
+impl Store {
+    /// One export file holding `ids` (in that order), with or without their recordings.
+    /// The recordings' Blobs are referenced, not copied into memory.
+    pub async fn export(
+        &self,
+        ids: &[String],
+        with_recordings: bool,
+        now_ms: f64,
+    ) -> Result<Blob, StoreError> {
+        let mut records = Vec::new();
+        let mut metas = Vec::new();
+        let parts = Array::new();
+        let mut blobs = Vec::new();
+        for id in ids {
+            let rec = self
+                .get_interview(id)
+                .await?
+                .ok_or_else(|| StoreError::Other(format!("interview {id} is gone")))?;
+            let mut m = Vec::new();
+            if with_recordings {
+                for v in self.chunk_values(id).await? {
+                    let blob: Blob = Reflect::get(&v, &"blob".into())
+                        .map_err(js_err)?
+                        .dyn_into()
+                        .map_err(|_| StoreError::Other("a recording piece is unreadable".into()))?;
+                    // The Blob's own size is what goes into the file.
+                    let mut meta = chunk_meta(&v);
+                    meta.size = blob.size();
+                    m.push(meta);
+                    blobs.push(blob);
+                }
+            }
+            records.push(rec);
+            metas.push(m);
+        }
+        let sources: Vec<Source> = records
+            .iter()
+            .zip(&metas)
+            .map(|(record, chunks)| Source { record, chunks })
+            .collect();
+        let header = export::build_header(&sources, with_recordings, now_ms);
+        let prefix = export::encode_prefix(&header);
+        parts.push(&Uint8Array::from(prefix.as_slice()));
+        for b in &blobs {
+            parts.push(b);
+        }
+        let opts = web_sys::BlobPropertyBag::new();
+        opts.set_type("application/octet-stream");
+        Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(js_err)
+    }
+
+    /// Imports an export file. Everything is checked before anything is written, and all
+    /// writes happen in one transaction: a bad file, or a failure half-way (a full disk),
+    /// leaves the database as it was.
+    pub async fn import(&self, file: &Blob) -> Result<Imported, String> {
+        let len = file.size() as u64;
+        let prefix = read(file, 0, export::PREFIX_LEN as u64).await?;
+        let n = export::header_len(&prefix, len).map_err(|e| e.to_string())?;
+        let header = read(
+            file,
+            export::PREFIX_LEN as u64,
+            export::PREFIX_LEN as u64 + n,
+        )
+        .await?;
+        let imp = export::parse_header(&header, len).map_err(|e| e.to_string())?;
+
+        let existing: Vec<String> = self
+            .list_interviews()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        let (tx, raw) = self
+            .tx(
+                &[schema::INTERVIEWS, schema::CHUNKS],
+                TransactionMode::ReadWrite,
+            )
+            .map_err(|e| e.to_string())?;
+        let write = || -> Result<(), StoreError> {
+            let chunks = tx.object_store(schema::CHUNKS).map_err(from_idb)?;
+            let interviews = tx.object_store(schema::INTERVIEWS).map_err(from_idb)?;
+            for (rec, pieces) in &imp.interviews {
+                // Replacing: the old recording goes, in the same transaction.
+                chunks
+                    .delete(Query::KeyRange(chunk_range(&rec.id)?))
+                    .map_err(from_idb)?;
+                for c in pieces {
+                    let start = (imp.data_start + c.offset) as f64;
+                    let blob = file
+                        .slice_with_f64_and_f64_and_content_type(
+                            start,
+                            start + c.size as f64,
+                            &rec.mime_type,
+                        )
+                        .map_err(js_err)?;
+                    let obj = js_sys::Object::new();
+                    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
+                    set("interviewId", &rec.id.as_str().into())
+                        .and(set("seq", &f64::from(c.seq).into()))
+                        .and(set("tMs", &c.t_ms.into()))
+                        .and(set("size", &(c.size as f64).into()))
+                        .and(set("blob", &blob))
+                        .map_err(js_err)?;
+                    chunks.put(&obj, None).map_err(from_idb)?;
+                }
+                interviews.put(&to_js(rec)?, None).map_err(from_idb)?;
+            }
+            Ok(())
+        };
+        if let Err(e) = write() {
+            let _ = raw.abort();
+            return Err(e.to_string());
+        }
+        Store::finish(tx, raw).await.map_err(|e| e.to_string())?;
+        let replaced = imp
+            .interviews
+            .iter()
+            .filter(|(r, _)| existing.contains(&r.id))
+            .count();
+        Ok(Imported {
+            added: imp.interviews.len() - replaced,
+            replaced,
+            with_recordings: imp.with_recordings,
+        })
+    }
+}
+
+/// Bytes `from..to` of a file (the prefix, the header: never the recordings).
+async fn read(file: &Blob, from: u64, to: u64) -> Result<Vec<u8>, String> {
+    let to = to.min(file.size() as u64);
+    let part = file
+        .slice_with_f64_and_f64(from as f64, to as f64)
+        .map_err(|e| format!("{e:?}"))?;
+    let buf = JsFuture::from(part.array_buffer())
+        .await
+        .map_err(|_| "The file could not be read (it may have been moved or deleted).".to_string())?;
+    Ok(Uint8Array::new(&buf).to_vec())
+}
+
+/// Offers a Blob as a download with the given file name.
+pub fn download(blob: &Blob, name: &str) -> Result<(), String> {
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|e| format!("{e:?}"))?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "no anchor")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // Revoked later: some browsers read the URL after click() returns.
+    let u = url.clone();
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&u);
+    })
+    .forget();
+    Ok(())
+}
