@@ -101,3 +101,30 @@ export async function shot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * An export file in the documented layout (crates/core/src/export.rs): 16-byte magic,
+ * header length (u64 LE), JSON header, then every recording chunk back to back.
+ * `items`: [{ record, chunks: [Buffer] }]. Written independently of the app's Rust code,
+ * so importing it also checks that the format is what the documentation says.
+ */
+export function exportFile(items, { withRecordings = true, exportedMs = Date.now() } = {}) {
+  let offset = 0;
+  const data = [];
+  const interviews = items.map(({ record, chunks = [] }) => ({
+    record: withRecordings ? { ...record, chunk_count: chunks.length, bytes: chunks.reduce((n, c) => n + c.length, 0) }
+      : { ...record, chunk_count: 0, bytes: 0 },
+    chunks: withRecordings ? chunks.map((c, seq) => {
+      const entry = { seq, t_ms: 1000 * (seq + 1), offset, size: c.length };
+      offset += c.length;
+      data.push(c);
+      return entry;
+    }) : [],
+  }));
+  const header = Buffer.from(JSON.stringify({
+    format: 'ai-interviewer-export', version: 1, exported_ms: exportedMs, with_recordings: withRecordings, interviews,
+  }));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([Buffer.from('AI-INTERVIEWER\n\0', 'latin1'), len, header, ...data]);
+}

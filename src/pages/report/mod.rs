@@ -125,7 +125,12 @@ pub fn Report(id: String) -> impl IntoView {
         if let Some(v) = video.get_untracked() {
             v.set_current_time(ms / 1000.0);
             now_ms.set(ms);
-            let _ = v.play();
+            // A later pause() rejects the play() promise; that is expected, not an error.
+            if let Ok(p) = v.play() {
+                spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+                });
+            }
         }
     });
     let delete = move |id: String| {
