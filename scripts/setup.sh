@@ -39,6 +39,7 @@ if [ "$need" = test ]; then
   command -v sox >/dev/null || missing+=(sox)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
-  # playwright-core only: it drives Debian's Chromium and downloads no browser.
-  [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund
+  # playwright-core (drives Debian's Chromium, downloads no browser) and axe-core (the
+  # accessibility checks of the e2e tests).
+  { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ]; } || npm ci --no-audit --no-fund
 fi

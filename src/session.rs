@@ -74,6 +74,9 @@ pub fn save_pace_band(b: interviewer_core::advice::PaceBand) -> Result<(), Strin
     web_sys::window()
         .and_then(|w| w.local_storage().ok().flatten())
         .ok_or("this browser blocks local storage")?
-        .set_item(PACE_BAND_KEY, &serde_json::to_string(&b).unwrap_or_default())
+        .set_item(
+            PACE_BAND_KEY,
+            &serde_json::to_string(&b).unwrap_or_default(),
+        )
         .map_err(|_| "the setting could not be stored (storage full or blocked)".to_string())
 }

@@ -130,10 +130,12 @@ pub fn draw_time(
             mesh.y_labels(0);
         }
         TimeChart::Loudness => {
-            mesh.y_labels(4).y_label_formatter(&|v| format!("{v:.0} dB"));
+            mesh.y_labels(4)
+                .y_label_formatter(&|v| format!("{v:.0} dB"));
         }
         TimeChart::Pitch => {
-            mesh.y_labels(4).y_label_formatter(&|v| format!("{v:.0} Hz"));
+            mesh.y_labels(4)
+                .y_label_formatter(&|v| format!("{v:.0} Hz"));
         }
     }
     mesh.draw().ok()?;

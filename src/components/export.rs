@@ -43,7 +43,11 @@ pub fn ExportControls(
                     blob.size() / 1e6,
                     ids.len(),
                     if ids.len() == 1 { "" } else { "s" },
-                    if with { ", with recordings" } else { ", without recordings" }
+                    if with {
+                        ", with recordings"
+                    } else {
+                        ", without recordings"
+                    }
                 ))
             }
             .await;

@@ -121,11 +121,19 @@ pub fn History() -> impl IntoView {
                 Ok(store) => store.import(&file).await.map(|i| {
                     format!(
                         "Imported {} from {}: {} new, {} replaced{}.",
-                        if i.added + i.replaced == 1 { "1 interview".to_string() } else { format!("{} interviews", i.added + i.replaced) },
+                        if i.added + i.replaced == 1 {
+                            "1 interview".to_string()
+                        } else {
+                            format!("{} interviews", i.added + i.replaced)
+                        },
                         file.name(),
                         i.added,
                         i.replaced,
-                        if i.with_recordings { ", with recordings" } else { ", without recordings" }
+                        if i.with_recordings {
+                            ", with recordings"
+                        } else {
+                            ", without recordings"
+                        }
                     )
                 }),
                 Err(e) => Err(e.to_string()),

@@ -172,9 +172,9 @@ async fn read(file: &Blob, from: u64, to: u64) -> Result<Vec<u8>, String> {
     let part = file
         .slice_with_f64_and_f64(from as f64, to as f64)
         .map_err(|e| format!("{e:?}"))?;
-    let buf = JsFuture::from(part.array_buffer())
-        .await
-        .map_err(|_| "The file could not be read (it may have been moved or deleted).".to_string())?;
+    let buf = JsFuture::from(part.array_buffer()).await.map_err(|_| {
+        "The file could not be read (it may have been moved or deleted).".to_string()
+    })?;
     Ok(Uint8Array::new(&buf).to_vec())
 }
 

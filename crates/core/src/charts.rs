@@ -151,33 +151,6 @@ pub fn voice_points(report: &Report) -> Vec<VoicePoint> {
         .collect()
 }
 
-/// "Nice" tick step (1, 2, 5 × 10^k) giving at most `max_ticks` ticks over `span`.
-pub fn tick_step(span: f64, max_ticks: usize) -> f64 {
-    let raw = span / max_ticks.max(1) as f64;
-    if raw <= 0.0 || !raw.is_finite() {
-        return 1.0;
-    }
-    let mag = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag)
-}
-
-/// Time tick step in ms (5 s, 10 s, 15 s, 30 s, 1 min, 2 min, 5 min, 10 min) for
-/// at most `max_ticks` ticks.
-pub fn time_tick_ms(span_ms: f64, max_ticks: usize) -> f64 {
-    const STEPS: [f64; 8] = [
-        5_000.0, 10_000.0, 15_000.0, 30_000.0, 60_000.0, 120_000.0, 300_000.0, 600_000.0,
-    ];
-    STEPS
-        .iter()
-        .copied()
-        .find(|s| span_ms / s <= max_ticks as f64)
-        .unwrap_or(600_000.0 * (span_ms / 600_000.0 / max_ticks as f64).ceil())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,15 +229,5 @@ mod tests {
             ]
         );
         assert!(focus_runs(&[]).is_empty());
-    }
-
-    #[test]
-    fn ticks_are_round() {
-        assert_eq!(tick_step(100.0, 5), 20.0);
-        assert_eq!(tick_step(7.0, 5), 2.0);
-        assert_eq!(tick_step(250.0, 4), 100.0);
-        assert_eq!(time_tick_ms(60_000.0, 8), 10_000.0);
-        assert_eq!(time_tick_ms(20_000.0, 8), 5_000.0);
-        assert_eq!(time_tick_ms(600_000.0, 8), 120_000.0);
     }
 }

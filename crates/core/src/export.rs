@@ -185,8 +185,8 @@ pub fn parse_header(header: &[u8], file_len: u64) -> Result<Import, ImportError>
         Some(n) if n >= 1 => {}
         _ => return bad("no version".into()),
     }
-    let h: Header = serde_json::from_value(v)
-        .map_err(|e| ImportError::Malformed(format!("header: {e}")))?;
+    let h: Header =
+        serde_json::from_value(v).map_err(|e| ImportError::Malformed(format!("header: {e}")))?;
     if h.interviews.is_empty() {
         return Err(ImportError::Empty);
     }
@@ -219,7 +219,10 @@ pub fn parse_header(header: &[u8], file_len: u64) -> Result<Import, ImportError>
         }
         for (i, c) in e.chunks.iter().enumerate() {
             if c.seq as usize != i || !c.t_ms.is_finite() || c.t_ms < 0.0 {
-                return bad(format!("interview {}: recording pieces out of order", k + 1));
+                return bad(format!(
+                    "interview {}: recording pieces out of order",
+                    k + 1
+                ));
             }
             let end = c.offset.checked_add(c.size);
             match end {
@@ -308,7 +311,12 @@ mod tests {
         )
     }
 
-    fn two() -> (InterviewRecord, InterviewRecord, Vec<ChunkMeta>, Vec<ChunkMeta>) {
+    fn two() -> (
+        InterviewRecord,
+        InterviewRecord,
+        Vec<ChunkMeta>,
+        Vec<ChunkMeta>,
+    ) {
         (rec("a", 2), rec("b", 1), metas(2, 100.0), metas(1, 100.0))
     }
 
@@ -389,10 +397,7 @@ mod tests {
         assert_eq!(import(&good[..20]), Err(ImportError::Truncated));
         // Cut off in the header, or in the recordings.
         assert_eq!(import(&good[..60]), Err(ImportError::Truncated));
-        assert_eq!(
-            import(&good[..good.len() - 1]),
-            Err(ImportError::Truncated)
-        );
+        assert_eq!(import(&good[..good.len() - 1]), Err(ImportError::Truncated));
         // Trailing bytes.
         let mut long = good.clone();
         long.push(0);

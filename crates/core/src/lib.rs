@@ -3,12 +3,12 @@
 
 pub mod advice;
 pub mod charts;
+pub mod export;
 pub mod face;
 pub mod format;
-pub mod export;
 pub mod interview;
-pub mod questions;
 pub mod progress;
+pub mod questions;
 pub mod record;
 pub mod replay;
 pub mod report;

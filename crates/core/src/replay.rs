@@ -68,7 +68,7 @@ mod tests {
         let text = "one two three four";
         let t = |off| time_of(text, &segs, false, 10_000.0, 30_000.0, off);
         assert_eq!(t(0), 10_000.0); // the lead is clamped at the answer start
-        // "two" starts 4/7 through the first segment: 10 + 4/7*4 s, minus the lead.
+                                    // "two" starts 4/7 through the first segment: 10 + 4/7*4 s, minus the lead.
         assert!((t(4) - (10_000.0 + 4.0 / 7.0 * 4_000.0 - LEAD_MS).max(10_000.0)).abs() < 1e-6);
         // "three" starts the second segment: 14 s, minus the lead.
         assert!((t(8) - 13_000.0).abs() < 1e-6);

@@ -83,6 +83,11 @@ pub fn ReportCharts(
                 on_pick=Callback::new(move |x: f64| {
                     starts.with_value(|s| if let Some(t) = s.get(x.floor().max(0.0) as usize) { on_seek.run(*t) })
                 })
+                cursor=Signal::derive(move || {
+                    // The answer being played: a cursor through the middle of its bar.
+                    let t = now_ms.get();
+                    starts.with_value(|s| s.iter().rposition(|x| *x <= t + 1.0).unwrap_or(0) as f64 + 0.5)
+                })
                 on_step=step_answer/>
         }
     };

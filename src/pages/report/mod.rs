@@ -238,7 +238,7 @@ fn Summary(r: ReportData, band: RwSignal<PaceBand>) -> impl IntoView {
                                 <dd data-testid="pace">{format!("{:.0} words/min", sp.wpm)}</dd>
                                 <dd class="hint" data-testid="pace-hint">{move || advice::pace_summary(sp.wpm, band.get())}</dd>
                                 {transcript_wpm.map(|w| view! { <dd class="hint">{format!("{w:.0} words/min from the transcript")}</dd> })}
-                                <PaceBandEditor band=band/>
+                                <dd><PaceBandEditor band=band/></dd>
                             </div>
                             <div><dt>"Speaking time"</dt><dd>{format::mmss(sp.speaking_ms)}</dd></div>
                             <div><dt>"Pauses of 1 s or more"</dt><dd data-testid="pauses">{sp.pauses_1s}</dd>

@@ -35,7 +35,11 @@ pub fn AnswerTranscript(
                     Kind::Stammer => ("hl-stammer", "stammer"),
                     Kind::Revision => ("hl-revision", "revision"),
                 };
-                parts.push((Some((class, title)), f.text.clone(), row.time_of_text(f.start)));
+                parts.push((
+                    Some((class, title)),
+                    f.text.clone(),
+                    row.time_of_text(f.start),
+                ));
                 pos = f.end;
             }
         }
