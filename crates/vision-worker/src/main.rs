@@ -8,7 +8,10 @@
 //!   `{type: "error", message}`;
 //! - in `{type: "frame", t, bitmap}` (the ImageBitmap transferred): out `{type: "result",
 //!   json}` with a `FrameResult`; the bitmap is closed here;
-//! - in `{type: "calibration", json}` or `{type: "reset"}`.
+//! - in `{type: "calibration", json}` or `{type: "reset"}`;
+//! - benchmarks (`bench/`): in `{type: "rates", emotionEveryMs, bothIrises}`; in
+//!   `{type: "bench", model, input: Float32Array, runs}`: out `{type: "bench", model,
+//!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs.
 //!
 //! The page sends a frame only after the previous result came back, so frames are
 //! dropped on the page side, never queued here.
@@ -136,6 +139,36 @@ mod worker {
         serde_json::to_string(&r).map_err(|e| e.to_string())
     }
 
+    /// Times one model on a given input: 10 warm-up runs, then `runs` timed ones.
+    fn bench(
+        state: &State,
+        model: &str,
+        input: Vec<f32>,
+        runs: usize,
+    ) -> Result<(js_sys::Array, js_sys::Array), String> {
+        let pipe = state.pipe.as_ref().ok_or("models are not loaded")?;
+        let go = |d: Vec<f32>| {
+            interviewer_vision::bench::run(&pipe.models, pipe.emotion.as_ref(), model, d)
+                .map_err(|e| format!("{model}: {e}"))
+        };
+        let mut out = Vec::new();
+        for _ in 0..10 {
+            out = go(input.clone())?;
+        }
+        let times = js_sys::Array::new();
+        for _ in 0..runs {
+            let d = input.clone();
+            let t = now();
+            go(d)?;
+            times.push(&(now() - t).into());
+        }
+        let outputs = js_sys::Array::new();
+        for o in out {
+            outputs.push(&js_sys::Float32Array::from(o.as_slice()));
+        }
+        Ok((times, outputs))
+    }
+
     pub fn start() {
         console_error_panic_hook::set_once();
         let state = Rc::new(RefCell::new(State {
@@ -163,6 +196,33 @@ mod worker {
                     if let Some(p) = state.borrow_mut().pipe.as_mut() {
                         p.calibration =
                             serde_json::from_str::<Calibration>(&json).unwrap_or_default();
+                    }
+                }
+                Some("rates") => {
+                    if let Some(p) = state.borrow_mut().pipe.as_mut() {
+                        if let Some(ms) = get("emotionEveryMs").as_f64() {
+                            p.rates.emotion_every_ms = ms;
+                        }
+                        p.rates.both_irises = get("bothIrises").is_truthy();
+                    }
+                }
+                Some("bench") => {
+                    let model = get("model").as_string().unwrap_or_default();
+                    let input = get("input")
+                        .dyn_into::<js_sys::Float32Array>()
+                        .map(|a| a.to_vec())
+                        .unwrap_or_default();
+                    let runs = get("runs").as_f64().unwrap_or(100.0) as usize;
+                    match bench(&state.borrow(), &model, input, runs) {
+                        Ok((times, outputs)) => post(
+                            "bench",
+                            &[
+                                ("model", model.into()),
+                                ("times", times.into()),
+                                ("outputs", outputs.into()),
+                            ],
+                        ),
+                        Err(m) => post("bench-error", &[("message", m.into())]),
                     }
                 }
                 Some("reset") => {

@@ -84,6 +84,22 @@ impl FaceModels {
         Ok((flat(&out[0])?, flat(&out[1])?, lb))
     }
 
+    /// Runs "detector", "mesh" or "iris" on an input of its shape; all outputs flattened
+    /// (benchmarks and cross-runtime checks).
+    pub fn run_named(&self, name: &str, data: Vec<f32>) -> TractResult<Vec<Vec<f32>>> {
+        let (plan, n) = match name {
+            "detector" => (&self.detector, detection::INPUT),
+            "mesh" => (&self.mesh, MESH_INPUT),
+            "iris" => (&self.iris, IRIS_INPUT),
+            _ => {
+                return Err(tract_onnx::tract_core::internal::format_err!(
+                    "unknown model {name}"
+                ))
+            }
+        };
+        run(plan, [1, n, n, 3], data)?.iter().map(flat).collect()
+    }
+
     /// Faces in the frame, best first.
     pub fn detect(&self, frame: &Frame) -> TractResult<Vec<Detection>> {
         let (reg, scores, lb) = self.detect_raw(frame)?;

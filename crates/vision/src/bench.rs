@@ -1,0 +1,84 @@
+//! Per-model timing, shared by the native `model-bench` tool and the inference worker's
+//! `bench` message: each shipped model run on a given input, with the raw outputs so that
+//! another runtime (onnxruntime-web) can be checked against them.
+
+use crate::face::{FaceModels, IRIS_INPUT, MESH_INPUT};
+use interviewer_core::face::detection;
+use tract_onnx::prelude::*;
+
+/// The shipped models: name, file, input shape.
+pub const MODELS: [(&str, &str, [usize; 4]); 4] = [
+    (
+        "detector",
+        "face_detection_short_range.onnx",
+        [1, detection::INPUT, detection::INPUT, 3],
+    ),
+    ("mesh", "face_landmark.onnx", [1, MESH_INPUT, MESH_INPUT, 3]),
+    ("iris", "iris_landmark.onnx", [1, IRIS_INPUT, IRIS_INPUT, 3]),
+    (
+        "emotion",
+        "emotion.onnx",
+        [1, 1, crate::emotion::CROP, crate::emotion::CROP],
+    ),
+];
+
+/// A deterministic input in 0..1 (xorshift; the same numbers in JavaScript, see
+/// `bench/input.mjs`).
+pub fn input(len: usize, seed: u32) -> Vec<f32> {
+    let mut x = seed.max(1);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x >> 8) as f32 / (1u32 << 24) as f32
+        })
+        .collect()
+}
+
+/// Runs one model on `data` (its input shape from [`MODELS`]); all outputs, flattened.
+pub fn run(
+    models: &FaceModels,
+    emotion: Option<&crate::emotion::EmotionModel>,
+    name: &str,
+    data: Vec<f32>,
+) -> TractResult<Vec<Vec<f32>>> {
+    match name {
+        "emotion" => {
+            let m = emotion
+                .ok_or_else(|| tract_onnx::tract_core::internal::format_err!("no emotion model"))?;
+            Ok(vec![m.logits(data)?.to_vec()])
+        }
+        _ => models.run_named(name, data),
+    }
+}
+
+/// Median and 95th percentile of a set of timings.
+pub fn median_p95(ms: &[f64]) -> (f64, f64) {
+    let mut v = ms.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return (0.0, 0.0);
+    }
+    let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_is_deterministic_and_in_range() {
+        let a = input(1000, 7);
+        assert_eq!(a, input(1000, 7));
+        assert!(a.iter().all(|v| (0.0..1.0).contains(v)));
+        // The first values, as bench/input.mjs must produce them.
+        assert_eq!(
+            &input(3, 1)[..],
+            &[6.2942505e-5, 0.015747428, 0.61640406][..]
+        );
+        let (m, p) = median_p95(&[5.0, 1.0, 3.0, 2.0, 4.0]);
+        assert_eq!((m, p), (3.0, 5.0));
+    }
+}
