@@ -1,0 +1,73 @@
+// Each shipped model, the same ONNX file and the same input, timed in the app's own
+// inference worker (tract, wasm +simd128) and in an onnxruntime-web worker (wasm, one
+// thread); outputs compared. Results in window.__results.
+import { benchInput } from '../input.mjs';
+
+const RUNS = Number(new URLSearchParams(location.search).get('runs') || 100);
+const APP = '/ai-interviewer/';
+const MODELS = [
+  { name: 'detector', file: 'face_detection_short_range.onnx', shape: [1, 128, 128, 3] },
+  { name: 'mesh', file: 'face_landmark.onnx', shape: [1, 192, 192, 3] },
+  { name: 'iris', file: 'iris_landmark.onnx', shape: [1, 64, 64, 3] },
+  { name: 'emotion', file: 'emotion.onnx', shape: [1, 1, 44, 44] },
+];
+const log = (s) => { document.getElementById('log').textContent += `\n${s}`; };
+
+function ask(worker, msg, want, transfer = []) {
+  return new Promise((resolve, reject) => {
+    const on = (e) => {
+      const d = e.data;
+      if (d.type === want) { worker.removeEventListener('message', on); resolve(d); }
+      else if (/error/.test(d.type)) { worker.removeEventListener('message', on); reject(new Error(d.message)); }
+    };
+    worker.addEventListener('message', on);
+    if (msg) worker.postMessage(msg, transfer);
+  });
+}
+
+function stats(times) {
+  const v = [...times].sort((a, b) => a - b);
+  const at = (q) => v[Math.round((v.length - 1) * q)];
+  return { median: at(0.5), p95: at(0.95), runs: v.length };
+}
+
+/** Largest absolute difference over all outputs, and the largest reference magnitude. */
+function compare(a, b) {
+  let diff = 0, scale = 0;
+  for (let k = 0; k < Math.min(a.length, b.length); k++) {
+    const x = a[k], y = b[k];
+    if (x.length !== y.length) return { diff: Infinity, scale: 1 };
+    for (let i = 0; i < x.length; i++) {
+      diff = Math.max(diff, Math.abs(x[i] - y[i]));
+      scale = Math.max(scale, Math.abs(x[i]));
+    }
+  }
+  return { diff, scale };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const tract = new Worker(APP + 'vision-worker_loader.js');
+  const ready = await ask(tract, null, 'ready');
+  const tractLoad = performance.now() - t0;
+  log(`tract worker ready: ${ready.ms.toFixed(0)} ms in the worker, ${tractLoad.toFixed(0)} ms from start`);
+  const ort = new Worker('ort-worker.mjs', { type: 'module' });
+  const t1 = performance.now();
+  const loaded = await ask(ort, { type: 'load', models: MODELS.map((m) => ({ name: m.name, url: APP + m.file })) }, 'loaded');
+  const ortLoad = performance.now() - t1;
+  log(`onnxruntime-web ${loaded.version} sessions: ${JSON.stringify(loaded.ms)}; ${ortLoad.toFixed(0)} ms from start`);
+  const results = { tractLoadMs: tractLoad, tractWorkerLoadMs: ready.ms, ortLoadMs: ortLoad, ortSessionMs: loaded.ms, ortVersion: loaded.version, models: [] };
+  for (const m of MODELS) {
+    const len = m.shape.reduce((a, b) => a * b, 1);
+    const input = benchInput(len, 1);
+    const t = await ask(tract, { type: 'bench', model: m.name, input: input.slice(), runs: RUNS }, 'bench');
+    const o = await ask(ort, { type: 'bench', name: m.name, input: input.slice(), shape: m.shape, runs: RUNS }, 'bench');
+    // Output order: tract follows the ONNX graph's outputs; so does onnxruntime.
+    const { diff, scale } = compare(t.outputs, o.outputs);
+    const r = { model: m.name, tract: stats(t.times), ort: stats(o.times), maxAbsDiff: diff, maxAbsRef: scale };
+    results.models.push(r);
+    log(`${m.name}: tract ${r.tract.median.toFixed(2)} ms, ort ${r.ort.median.toFixed(2)} ms, max |diff| ${diff.toExponential(2)} (outputs up to ${scale.toFixed(2)})`);
+  }
+  window.__results = results;
+}
+main().catch((e) => { window.__results = { error: String(e) }; log(String(e)); });
