@@ -28,6 +28,7 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 /** /ai-interviewer/ -> the built app, /bench/ -> this folder (pages and node_modules). */
 async function serve() {
   const mounts = [['/ai-interviewer/', DIST], ['/bench/', HERE]];
+  if (args.variants) mounts.push(['/variants/', args.variants]);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const m = mounts.find(([p]) => url.pathname.startsWith(p));
@@ -136,7 +137,8 @@ async function main() {
   console.error('# sizes');
   out.sizes = await sizes();
   console.error('# per-model: tract wasm vs onnxruntime-web');
-  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}`);
+  const variants = args.variants ? (await readdir(args.variants)).filter((f) => f.endsWith('.onnx')).sort() : [];
+  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}&variants=${variants.join(',')}`);
   out.pipeline = {};
   for (const engine of ['ours', 'ours-full', 'human', 'faceapi']) {
     console.error(`# pipeline: ${engine}`);
@@ -144,7 +146,8 @@ async function main() {
     catch (e) { out.pipeline[engine] = { error: String(e) }; console.error(`# ${engine}: ${e}`); }
   }
   console.error(`# app: start-up, then a ${INTERVIEW_S} s interview`);
-  out.app = await appRun(browser, INTERVIEW_S);
+  if (INTERVIEW_S > 0) out.app = await appRun(browser, INTERVIEW_S);
+  if (INTERVIEW_S <= 0) { await browser.close(); server.close(); print(out, native); return; }
   if (MEMORY_MIN > 0) {
     console.error(`# app: a ${MEMORY_MIN}-minute interview for memory`);
     out.appLong = await appRun(browser, MEMORY_MIN * 60);
@@ -173,6 +176,11 @@ function print(o, native) {
   for (const m of o.models.models) {
     const n = native.find((x) => x.model === m.model);
     L.push(`| ${m.model} | ${n ? `${fmt(n.median_ms, 2)} / ${fmt(n.p95_ms, 2)}` : '–'} | ${fmt(m.tract.median, 2)} / ${fmt(m.tract.p95, 2)} | ${fmt(m.ort.median, 2)} / ${fmt(m.ort.p95, 2)} | ${fmt(m.tract.median / m.ort.median, 2)} | ${m.maxAbsDiff.toExponential(1)} (outputs up to ${fmt(m.maxAbsRef, 1)}) |`);
+  }
+  if (o.models.variants?.length) {
+    L.push('', 'Variants of the model files (weights in fp16 with a `Cast` to fp32 at load; int8 QDQ from onnxruntime.quantization), same input:', '');
+    L.push('| file | size | tract wasm | onnxruntime-web | max abs difference from fp32 (tract) |', '|---|---|---|---|---|');
+    for (const v of o.models.variants) L.push(`| ${v.file} | ${kb(v.bytes)} | ${fmt(v.tract.median, 2)} / ${fmt(v.tract.p95, 2)} | ${fmt(v.ort.median, 2)} / ${fmt(v.ort.p95, 2)} | ${v.maxAbsDiffVsFp32.toExponential(1)} |`);
   }
   L.push('', `Start-up: tract worker ready (4 models fetched, parsed, optimised) ${fmt(o.models.tractLoadMs, 0)} ms; onnxruntime-web sessions ${fmt(o.models.ortLoadMs, 0)} ms (${Object.entries(o.models.ortSessionMs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}).`, '');
   L.push(`### Whole pipeline per frame (${FRAMES} frames of the 640×480 fake-camera clip after 20 warm-up frames, one after another)`, '');

@@ -65,9 +65,28 @@ async function main() {
     // Output order: tract follows the ONNX graph's outputs; so does onnxruntime.
     const { diff, scale } = compare(t.outputs, o.outputs);
     const r = { model: m.name, tract: stats(t.times), ort: stats(o.times), maxAbsDiff: diff, maxAbsRef: scale };
+    r.reference = t.outputs;
     results.models.push(r);
     log(`${m.name}: tract ${r.tract.median.toFixed(2)} ms, ort ${r.ort.median.toFixed(2)} ms, max |diff| ${diff.toExponential(2)} (outputs up to ${scale.toFixed(2)})`);
   }
+  // Variants of the shipped files (?variants=a.onnx,b.onnx served from /variants/): the
+  // same input through tract and onnxruntime, outputs against the fp32 model's in tract.
+  results.variants = [];
+  const variants = (new URLSearchParams(location.search).get('variants') || '').split(',').filter(Boolean);
+  for (const file of variants) {
+    const m = MODELS.find((x) => file.startsWith(x.file.replace('.onnx', '') + '-'));
+    if (!m) continue;
+    const bytes = new Uint8Array(await (await fetch('/variants/' + file)).arrayBuffer());
+    const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
+    const t = await ask(tract, { type: 'bench', model: m.name, onnx: bytes.slice(), input: input.slice(), runs: RUNS }, 'bench');
+    await ask(ort, { type: 'load', models: [{ name: file, url: '/variants/' + file }] }, 'loaded');
+    const o = await ask(ort, { type: 'bench', name: file, input: input.slice(), shape: m.shape, runs: RUNS }, 'bench');
+    const ref = results.models.find((x) => x.model === m.name).reference;
+    const { diff, scale } = compare(ref, t.outputs);
+    results.variants.push({ file, model: m.name, bytes: bytes.length, tract: stats(t.times), ort: stats(o.times), maxAbsDiffVsFp32: diff, maxAbsRef: scale });
+    log(`${file}: tract ${stats(t.times).median.toFixed(2)} ms, ort ${stats(o.times).median.toFixed(2)} ms, vs fp32 ${diff.toExponential(2)}`);
+  }
+  for (const r of results.models) delete r.reference;
   window.__results = results;
 }
 main().catch((e) => { window.__results = { error: String(e) }; log(String(e)); });

@@ -53,11 +53,15 @@ pub fn scale() -> f64 {
         .clamp(1.0, 3.0)
 }
 
-/// Sizes the canvas for its CSS width × `css_height` at the device's pixel ratio.
-fn prepare(canvas: &HtmlCanvasElement, css_height: f64) -> f64 {
+/// Width the charts are drawn at (CSS pixels; the canvas is then scaled to its column by
+/// CSS). A fixed width means drawing never reads the layout, which on a long report
+/// forced a full layout per chart.
+pub const CHART_WIDTH: f64 = 720.0;
+
+/// Sizes the canvas to `css_width` × `css_height` at the device's pixel ratio.
+fn prepare(canvas: &HtmlCanvasElement, css_width: f64, css_height: f64) -> f64 {
     let s = scale();
-    let w = (canvas.client_width().max(320) as f64 * s).round() as u32;
-    canvas.set_width(w);
+    canvas.set_width((css_width * s).round() as u32);
     canvas.set_height((css_height * s).round() as u32);
     s
 }
@@ -79,7 +83,7 @@ pub fn draw_time(
     d: &TimeData,
     css_height: f64,
 ) -> Option<TimeFrame> {
-    let s = prepare(canvas, css_height);
+    let s = prepare(canvas, CHART_WIDTH, css_height);
     let root = area(canvas)?;
     let dur = d.duration_ms.max(1000.0);
     let levels = || d.voice.iter().filter_map(|p| p.level_dbfs.map(f64::from));
@@ -246,7 +250,7 @@ pub fn draw_bars(
     band: Option<(f64, f64)>,
     css_height: f64,
 ) -> Option<TimeFrame> {
-    let s = prepare(canvas, css_height);
+    let s = prepare(canvas, CHART_WIDTH, css_height);
     let root = area(canvas)?;
     let n = values.len().max(1);
     let top = values
@@ -328,7 +332,7 @@ pub fn draw_progress(
     y_fmt: fn(f64) -> String,
     css_height: f64,
 ) -> Option<()> {
-    let s = prepare(canvas, css_height);
+    let s = prepare(canvas, 520.0, css_height);
     let root = area(canvas)?;
     let n = values.len().max(1);
     let present: Vec<f64> = values.iter().flatten().copied().collect();
@@ -408,7 +412,7 @@ pub fn draw_progress(
 }
 
 /// A chart canvas with a playback cursor, click-to-seek and arrow-key steps. `draw` draws
-/// into the canvas (re-run when the signals it reads change, and on resize) and returns
+/// into the canvas (re-run when the signals it reads change) and returns
 /// the mapping from the chart's domain (ms, or item index for bars) to canvas pixels.
 #[leptos::component]
 pub fn ChartCanvas(
@@ -428,22 +432,18 @@ pub fn ChartCanvas(
 ) -> impl leptos::prelude::IntoView {
     use leptos::prelude::*;
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    // The mapping, and CSS pixels per canvas pixel at the time of drawing.
+    // The mapping and the canvas width, both in canvas pixels.
     let frame = RwSignal::new(None::<(TimeFrame, f64)>);
-    let resized = RwSignal::new(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
-    on_cleanup(move || handle.remove());
     Effect::new(move |_| {
-        resized.track();
         let Some(c) = canvas.get() else { return };
         let f = draw.run(c.clone());
-        let k = c.client_width() as f64 / c.width().max(1) as f64;
-        frame.set(f.map(|f| (f, k)));
+        frame.set(f.map(|f| (f, c.width().max(1) as f64)));
     });
+    // As a share of the width: the canvas is scaled by CSS, and this needs no layout read.
     let cursor_left = move || {
-        let (f, k) = frame.get()?;
+        let (f, w) = frame.get()?;
         let t = cursor?.get();
-        (t >= f.start_ms && t <= f.end_ms).then(|| format!("{:.1}px", f.x_of(t) * k))
+        (t >= f.start_ms && t <= f.end_ms).then(|| format!("{:.3}%", f.x_of(t) / w * 100.0))
     };
     leptos::view! {
         <div class="chart" data-testid=testid>
@@ -451,8 +451,9 @@ pub fn ChartCanvas(
                 aria-describedby=described_by
                 style:height=format!("{css_height}px")
                 on:click=move |ev: web_sys::MouseEvent| {
-                    if let Some((f, k)) = frame.get_untracked() {
-                        on_pick.run(f.t_of(ev.offset_x() as f64 / k.max(1e-6)));
+                    if let (Some((f, w)), Some(c)) = (frame.get_untracked(), canvas.get_untracked()) {
+                        let css = c.client_width().max(1) as f64;
+                        on_pick.run(f.t_of(ev.offset_x() as f64 * w / css));
                     }
                 }
                 on:keydown=move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {

@@ -153,6 +153,10 @@ impl Store {
             return Err(e.to_string());
         }
         Store::finish(tx, raw).await.map_err(|e| e.to_string())?;
+        // A journalled copy (kept when a disk was full) would shadow the imported record.
+        for (rec, _) in &imp.interviews {
+            super::journal::remove(&rec.id);
+        }
         let replaced = imp
             .interviews
             .iter()

@@ -5,7 +5,8 @@ use crate::questions::{PlannedQuestion, Track};
 use serde::{Deserialize, Serialize};
 
 /// Version of the interview record's JSON shape. Bump it with a step in [`migrate_record`].
-pub const RECORD_FORMAT: u32 = 1;
+/// 2: the face timeline is stored packed (`face::packed`); format 1 held a list.
+pub const RECORD_FORMAT: u32 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,7 +68,7 @@ pub struct InterviewRecord {
     pub transcript_mode: TranscriptMode,
     /// Face analysis per analysed frame (empty without a camera or when the models could
     /// not load; see `vision_note`).
-    #[serde(default)]
+    #[serde(default, with = "crate::face::packed")]
     pub timeline: Vec<crate::face::timeline::FrameSample>,
     /// The eye-focus calibration used; None means the built-in default.
     #[serde(default)]
@@ -299,7 +300,8 @@ pub fn migrate_record(mut v: serde_json::Value) -> Result<InterviewRecord, Recor
     if format > RECORD_FORMAT {
         return Err(RecordError::Newer(format));
     }
-    // Format 1 is current; future steps go here as `if format < N { ...; format = N }`.
+    // Format 1 -> 2: the timeline went from a list to a packed string; the field reads
+    // both, so there is nothing to rewrite. Future steps: `if format < N { ...; format = N }`.
     let rec: InterviewRecord =
         serde_json::from_value(v).map_err(|e| RecordError::Invalid(e.to_string()))?;
     validate(&rec)?;

@@ -10,7 +10,8 @@
 //!   json}` with a `FrameResult`; the bitmap is closed here;
 //! - in `{type: "calibration", json}` or `{type: "reset"}`;
 //! - benchmarks (`bench/`): in `{type: "rates", emotionEveryMs, bothIrises}`; in
-//!   `{type: "bench", model, input: Float32Array, runs}`: out `{type: "bench", model,
+//!   `{type: "bench", model, input: Float32Array, runs, onnx?: Uint8Array}` (onnx: a
+//!   variant of that model to time instead): out `{type: "bench", model,
 //!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs.
 //!
 //! The page sends a frame only after the previous result came back, so frames are
@@ -143,13 +144,29 @@ mod worker {
     fn bench(
         state: &State,
         model: &str,
+        onnx: Option<Vec<u8>>,
         input: Vec<f32>,
         runs: usize,
     ) -> Result<(js_sys::Array, js_sys::Array), String> {
+        use interviewer_vision::bench;
         let pipe = state.pipe.as_ref().ok_or("models are not loaded")?;
+        let variant = match onnx {
+            Some(bytes) => {
+                let shape = bench::MODELS
+                    .iter()
+                    .find(|m| m.0 == model)
+                    .ok_or("unknown model")?
+                    .2;
+                Some(bench::Variant::load(&bytes, shape).map_err(|e| format!("{model}: {e}"))?)
+            }
+            None => None,
+        };
         let go = |d: Vec<f32>| {
-            interviewer_vision::bench::run(&pipe.models, pipe.emotion.as_ref(), model, d)
-                .map_err(|e| format!("{model}: {e}"))
+            match &variant {
+                Some(v) => v.run(d),
+                None => bench::run(&pipe.models, pipe.emotion.as_ref(), model, d),
+            }
+            .map_err(|e| format!("{model}: {e}"))
         };
         let mut out = Vec::new();
         for _ in 0..10 {
@@ -213,7 +230,12 @@ mod worker {
                         .map(|a| a.to_vec())
                         .unwrap_or_default();
                     let runs = get("runs").as_f64().unwrap_or(100.0) as usize;
-                    match bench(&state.borrow(), &model, input, runs) {
+                    // Optional: another ONNX file of the same model (a variant) to time instead.
+                    let onnx = get("onnx")
+                        .dyn_into::<Uint8Array>()
+                        .ok()
+                        .map(|a| a.to_vec());
+                    match bench(&state.borrow(), &model, onnx, input, runs) {
                         Ok((times, outputs)) => post(
                             "bench",
                             &[

@@ -53,6 +53,29 @@ pub fn run(
     }
 }
 
+/// A model given as ONNX bytes (a variant being compared: fp16 weights, int8), loaded and
+/// optimised as the app loads its own.
+pub struct Variant {
+    plan: crate::face::Plan,
+    shape: [usize; 4],
+}
+
+impl Variant {
+    pub fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Variant> {
+        Ok(Variant {
+            plan: crate::face::load(onnx, shape)?,
+            shape,
+        })
+    }
+
+    pub fn run(&self, data: Vec<f32>) -> TractResult<Vec<Vec<f32>>> {
+        crate::face::run(&self.plan, self.shape, data)?
+            .iter()
+            .map(crate::face::flat)
+            .collect()
+    }
+}
+
 /// Median and 95th percentile of a set of timings.
 pub fn median_p95(ms: &[f64]) -> (f64, f64) {
     let mut v = ms.to_vec();

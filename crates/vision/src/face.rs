@@ -18,9 +18,9 @@ pub const IRIS_INPUT: usize = 64;
 /// The mesh model's face-presence score below which tracking is dropped (MediaPipe: 0.5).
 pub const FACE_PRESENCE: f32 = 0.5;
 
-type Plan = Arc<TypedRunnableModel>;
+pub(crate) type Plan = Arc<TypedRunnableModel>;
 
-fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
+pub(crate) fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
     tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
         .with_input_fact(0, f32::fact(shape).into())?
@@ -28,12 +28,12 @@ fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
         .into_runnable()
 }
 
-fn run(plan: &Plan, shape: [usize; 4], data: Vec<f32>) -> TractResult<TVec<TValue>> {
+pub(crate) fn run(plan: &Plan, shape: [usize; 4], data: Vec<f32>) -> TractResult<TVec<TValue>> {
     let t = Tensor::from_shape(&shape, &data)?;
     plan.run(tvec!(t.into()))
 }
 
-fn flat(v: &TValue) -> TractResult<Vec<f32>> {
+pub(crate) fn flat(v: &TValue) -> TractResult<Vec<f32>> {
     Ok(v.to_plain_array_view::<f32>()?.iter().copied().collect())
 }
 

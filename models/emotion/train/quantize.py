@@ -14,30 +14,12 @@ import argparse
 import os
 import sys
 
-import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(__file__))
 import train as T  # noqa: E402
 
-
-def f16_weights(src, dst):
-    m = onnx.load(src)
-    g = m.graph
-    casts = []
-    for init in list(g.initializer):
-        if init.data_type != TensorProto.FLOAT or numpy_helper.to_array(init).size < 256:
-            continue
-        arr = numpy_helper.to_array(init).astype(np.float16)
-        name = init.name
-        g.initializer.remove(init)
-        g.initializer.append(numpy_helper.from_array(arr, name + "_f16"))
-        casts.append(helper.make_node("Cast", [name + "_f16"], [name], to=TensorProto.FLOAT, name=name + "_cast"))
-    for c in reversed(casts):
-        g.node.insert(0, c)
-    onnx.checker.check_model(m)
-    onnx.save(m, dst)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", ".."))
+from f16w import f16_weights  # noqa: E402
 
 
 class Calib:

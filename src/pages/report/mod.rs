@@ -153,7 +153,15 @@ pub fn Report(id: String) -> impl IntoView {
         }
     };
     let band = RwSignal::new(session::pace_band());
-    let ok = move || matches!(report.get(), Some(Ok(_)));
+    // The summary renders first; the replay, charts and answers a frame later, so the page
+    // is built in two main-thread tasks instead of one long one.
+    let rest = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(report.get(), Some(Ok(_))) && !rest.get_untracked() {
+            request_animation_frame(move || rest.set(true));
+        }
+    });
+    let ok = move || matches!(report.get(), Some(Ok(_))) && rest.get();
     let export_ids = {
         let id = id.clone();
         Signal::derive(move || vec![id.clone()])
@@ -183,12 +191,18 @@ pub fn Report(id: String) -> impl IntoView {
                             None => view! { <p data-testid="no-recording">"No recording was saved for this interview (or it was exported without it)."</p> }.into_any(),
                         }}
                     </div>
-                    {move || match (report.get(), record.get()) {
-                        (Some(Ok(r)), Some(Ok(rec))) => view! {
-                            <ReportCharts report=r timeline=rec.timeline band=band.into()
-                                now_ms=now_ms.into() on_seek=seek/>
-                        }.into_any(),
-                        _ => ().into_any(),
+                    {move || {
+                        let timeline = record.with(|r| match r {
+                            Some(Ok(rec)) => Some(rec.timeline.clone()),
+                            _ => None,
+                        });
+                        match (report.get(), timeline) {
+                            (Some(Ok(r)), Some(timeline)) => view! {
+                                <ReportCharts report=r timeline=timeline band=band.into()
+                                    now_ms=now_ms.into() on_seek=seek/>
+                            }.into_any(),
+                            _ => ().into_any(),
+                        }
                     }}
                 </div>
             </section>

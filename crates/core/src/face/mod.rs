@@ -8,6 +8,7 @@
 pub mod detection;
 pub mod focus;
 pub mod observation;
+pub mod packed;
 pub mod pose;
 pub mod roi;
 pub mod timeline;
