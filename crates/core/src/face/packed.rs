@@ -36,7 +36,7 @@ pub fn encode(v: &[FrameSample]) -> Vec<u8> {
 }
 
 pub fn decode(b: &[u8]) -> Result<Vec<FrameSample>, String> {
-    if b.len() % FRAME != 0 {
+    if !b.len().is_multiple_of(FRAME) {
         return Err(format!("timeline of {} bytes is not whole frames", b.len()));
     }
     b.chunks_exact(FRAME)
@@ -86,7 +86,7 @@ pub fn from_base64(s: &str) -> Result<Vec<u8>, String> {
             .ok_or_else(|| format!("not base64: {:?}", c as char))
     };
     let s = s.as_bytes();
-    if s.len() % 4 != 0 {
+    if !s.len().is_multiple_of(4) {
         return Err("base64 length is not a multiple of 4".into());
     }
     let mut out = Vec::with_capacity(s.len() / 4 * 3);
