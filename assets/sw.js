@@ -2,7 +2,7 @@
 // Precaches index.html and every asset it references (Trunk's hashed wasm/js/css), then
 // serves same-origin GETs cache-first, refreshing the page shell from the network when
 // it can. Nothing cross-origin is ever fetched.
-const CACHE = 'ai-interviewer-v2';
+const CACHE = 'ai-interviewer-v3';
 const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg', './pcm-capture.js',
   './speech-worker_loader.js', './speech-worker.js', './speech-worker_bg.wasm',
   './vision-worker_loader.js', './vision-worker.js', './vision-worker_bg.wasm',

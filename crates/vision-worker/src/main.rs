@@ -35,10 +35,10 @@ mod worker {
 
     /// The models and their sizes in bytes (for the progress bar before the first byte).
     pub const MODELS: [(&str, f64); 4] = [
-        ("face_detection_short_range.onnx", 418_486.0),
-        ("face_landmark.onnx", 2_429_043.0),
-        ("iris_landmark.onnx", 2_627_280.0),
-        ("emotion.onnx", 4_660_742.0),
+        ("face_detection_short_range.onnx", 224_931.0),
+        ("face_landmark.onnx", 1_234_695.0),
+        ("iris_landmark.onnx", 1_354_704.0),
+        ("emotion.onnx", 2_333_882.0),
     ];
 
     fn scope() -> DedicatedWorkerGlobalScope {
