@@ -3,7 +3,8 @@
 # Chromium (tract wasm vs onnxruntime-web), the whole per-frame pipeline next to
 # @vladmandic/human and @vladmandic/face-api, download sizes, start-up, main-thread long
 # tasks and memory during fake-camera interviews. Prints markdown tables.
-#   BENCH_MEMORY_MIN=0 skips the 10-minute interview; BENCH_RUNS, BENCH_FRAMES as named.
+#   BENCH_MEMORY_MIN=0 skips the 10-minute interview; BENCH_RUNS, BENCH_FRAMES as named;
+#   BENCH_VARIANTS=DIR also times the model files in DIR (e.g. quantize.py outputs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -26,4 +27,4 @@ espeak-ng -s 150 -w "$out/answer.wav" "I led a small team that rebuilt our billi
 
 node bench/run.mjs --dist "$out/dist" --clip "$out/face.y4m" --wav "$out/answer.wav" --native "$out/native.jsonl" \
   --runs "${BENCH_RUNS:-100}" --frames "${BENCH_FRAMES:-200}" --interview-s 60 --memory-min "${BENCH_MEMORY_MIN:-10}" \
-  ${BENCH_WRITE:+--write "$BENCH_WRITE"}
+  ${BENCH_WRITE:+--write "$BENCH_WRITE"} ${BENCH_VARIANTS:+--variants "$BENCH_VARIANTS"}
