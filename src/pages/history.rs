@@ -188,7 +188,11 @@ pub fn History() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
-            <StorageInfo/>
+            // Re-read after an import or a delete changes what is stored.
+            {move || {
+                list.with(|_| ());
+                view! { <StorageInfo/> }
+            }}
         </section>
     }
 }
