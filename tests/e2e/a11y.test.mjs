@@ -4,24 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { serve, fixtures, launch, exportFile } from './harness.mjs';
+import { appUnderTest, exportFile } from './harness.mjs';
 import { fixtureRecord } from './fixtures/interview.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
-const DIST = process.env.E2E_DIST || 'dist';
-let server, browser, media;
-
-before(async () => {
-  media = await fixtures();
-  server = await serve(DIST);
-  browser = await launch(media);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = appUnderTest(before, after);
 
 /** axe's serious and critical violations on the page as it is now. */
 async function violations(page) {
@@ -36,13 +24,13 @@ async function violations(page) {
 
 test('every page passes axe (WCAG 2.1 A/AA, serious and critical) and its controls are named', async () => {
   // The app's CSP forbids injected scripts; axe is test tooling, so CSP is bypassed here.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  await context.grantPermissions(['camera', 'microphone'], { origin: server.origin });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  await context.grantPermissions(['camera', 'microphone'], { origin: env.server.origin });
   const page = await context.newPage();
   page.on('dialog', (d) => d.accept());
   const found = {};
 
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
   found.home = await violations(page);
 
@@ -57,7 +45,7 @@ test('every page passes axe (WCAG 2.1 A/AA, serious and critical) and its contro
   await page.getByTestId('next').click();
   await page.getByTestId('summary').waitFor({ timeout: 15000 });
 
-  await page.goto(server.url + '#/history');
+  await page.goto(env.server.url + '#/history');
   await page.getByTestId('history-table').waitFor();
   const rec = fixtureRecord();
   const other = fixtureRecord({ id: 'iv-2', createdMs: rec.created_ms + 86400000, track: 'software_engineering' });
@@ -68,7 +56,7 @@ test('every page passes axe (WCAG 2.1 A/AA, serious and critical) and its contro
   await page.getByTestId('history-row').nth(2).waitFor();
   found.history = await violations(page);
 
-  await page.goto(server.url + '#/report/' + rec.id);
+  await page.goto(env.server.url + '#/report/' + rec.id);
   await page.getByTestId('charts').waitFor();
   found.report = await violations(page);
 

@@ -128,3 +128,22 @@ export function exportFile(items, { withRecordings = true, exportedMs = Date.now
   len.writeBigUInt64LE(BigInt(header.length));
   return Buffer.concat([Buffer.from('AI-INTERVIEWER\n\0', 'latin1'), len, header, ...data]);
 }
+
+/**
+ * The built app (E2E_DIST) served and Chromium launched around a test file's tests:
+ * registers node:test's before/after hooks; the returned object's `server` and `browser`
+ * are set once the hook has run.
+ */
+export function appUnderTest(before, after) {
+  const env = { server: null, browser: null, media: null };
+  before(async () => {
+    env.media = await fixtures();
+    env.server = await serve(process.env.E2E_DIST || 'dist');
+    env.browser = await launch(env.media);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

@@ -4,25 +4,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, fixtures, launch, shot, exportFile, SHOTS } from './harness.mjs';
+import { appUnderTest, shot, exportFile, SHOTS } from './harness.mjs';
 import { fixtureRecord, expectedFigures } from './fixtures/interview.mjs';
 
-const DIST = process.env.E2E_DIST || 'dist';
-let server, browser, media;
-
-before(async () => {
-  media = await fixtures();
-  server = await serve(DIST);
-  browser = await launch(media);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = appUnderTest(before, after);
 
 async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -100,7 +88,7 @@ async function ready(page) {
 
 test('report from a stored fixture: figures, charts, seeking, pace band, print', async () => {
   const { context, page, errors } = await newPage();
-  await page.goto(server.url + '#/history');
+  await page.goto(env.server.url + '#/history');
   await page.getByTestId('history-empty').waitFor();
   const chunks = await recordWebm(page);
   const rec = fixtureRecord();
@@ -108,7 +96,7 @@ test('report from a stored fixture: figures, charts, seeking, pace band, print',
   assert.match(msg, /Imported 1 interview from fixture\.aiinterview: 1 new, 0 replaced, with recordings/);
   assert.equal(await page.getByTestId('history-row').count(), 1);
 
-  await page.goto(server.url + '#/report/' + rec.id);
+  await page.goto(env.server.url + '#/report/' + rec.id);
   await page.getByTestId('summary').waitFor();
   const want = expectedFigures(rec);
   assert.equal(await page.getByTestId('duration').innerText(), '0:08');
@@ -190,7 +178,7 @@ test('report from a stored fixture: figures, charts, seeking, pace band, print',
 
 test('export then import gives back equal data; corrupt files are refused and change nothing', async () => {
   const { context, page, errors } = await newPage();
-  await page.goto(server.url + '#/history');
+  await page.goto(env.server.url + '#/history');
   await page.getByTestId('history-empty').waitFor();
   const chunks = await recordWebm(page, 3000);
   // Three interviews getting better: fewer fillers, more time looking at the screen.
