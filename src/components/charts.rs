@@ -123,7 +123,8 @@ pub fn draw_time(
         .bold_line_style(GRID)
         .axis_style(GRID)
         .label_style(font(s, 11.0))
-        .x_labels(8)
+        // Whole seconds only: short recordings would otherwise repeat a label.
+        .x_labels(((dur / 1000.0).floor() as usize + 1).clamp(2, 8))
         .x_label_formatter(&|v| format::mmss(*v));
     match kind {
         TimeChart::Expressions => {

@@ -2,27 +2,15 @@
 // Chromium with a fake camera and microphone fed from files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, fixtures, launch, shot } from './harness.mjs';
+import { appUnderTest, serve, shot } from './harness.mjs';
 
-const DIST = process.env.E2E_DIST || 'dist';
-let server, browser, media;
+const env = appUnderTest(before, after);
 const requests = [];
-
-before(async () => {
-  media = await fixtures();
-  server = await serve(DIST);
-  browser = await launch(media);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 /** A context with camera + microphone allowed; every request is recorded. */
 async function newPage({ allowMedia = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
-  if (allowMedia) await context.grantPermissions(['camera', 'microphone'], { origin: server.origin });
+  const context = await env.browser.newContext({ viewport: { width: 1200, height: 850 } });
+  if (allowMedia) await context.grantPermissions(['camera', 'microphone'], { origin: env.server.origin });
   const page = await context.newPage();
   page.on('request', (r) => requests.push(r.url()));
   const errors = [];
@@ -33,7 +21,7 @@ async function newPage({ allowMedia = true } = {}) {
 }
 
 async function startInterview(page, { count = '2', limit = '30' } = {}) {
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
   await page.getByTestId('count').selectOption(count);
   await page.getByTestId('limit').selectOption(limit);
@@ -57,7 +45,7 @@ async function playbackDuration(page) {
 
 test('home page renders under a sub-path with a strict CSP', async () => {
   const { context, page, errors } = await newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
   const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   assert.match(csp, /default-src 'self'/);
@@ -123,7 +111,7 @@ test('a two-question interview is recorded and its report plays', async () => {
   // Delete (the confirmation dialog is accepted): the list and the report are gone.
   await page.getByTestId('history-row').getByRole('button', { name: 'Delete this interview' }).click();
   await page.getByTestId('history-empty').waitFor();
-  await page.goto(server.url + reportHash);
+  await page.goto(env.server.url + reportHash);
   assert.match(await page.getByTestId('report-error').innerText(), /does not exist/);
   assert.deepEqual(errors, []);
   await context.close();
@@ -201,7 +189,7 @@ test('an interview interrupted by a reload is recovered and plays', async () => 
 
 test('denied camera permission gets a clear message and a way forward', async () => {
   const { context, page } = await newPage({ allowMedia: false });
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').click();
   await page.getByTestId('media-error').waitFor({ timeout: 15000 });
   assert.match(await page.getByTestId('media-error').innerText(), /blocked/);
@@ -209,7 +197,7 @@ test('denied camera permission gets a clear message and a way forward', async ()
   assert.ok(await page.getByTestId('begin').isDisabled());
   await shot(page, '08-permission-denied');
   // Allowing it afterwards and pressing Retry recovers without a reload.
-  await context.grantPermissions(['camera', 'microphone'], { origin: server.origin });
+  await context.grantPermissions(['camera', 'microphone'], { origin: env.server.origin });
   await page.getByTestId('retry').click();
   await page.getByTestId('media-ready').waitFor({ timeout: 15000 });
   await context.close();
@@ -218,33 +206,34 @@ test('denied camera permission gets a clear message and a way forward', async ()
 test('a full disk stops recording cleanly and keeps what was saved', async () => {
   const { context, page } = await newPage();
   const cdp = await context.newCDPSession(page);
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
-  // Room for the app and a couple of seconds of video, not more.
+  // Room for the app and a few seconds of video, not more (the fake camera's clip is
+  // mostly still, so the recorder writes only about 10-20 KB a second).
   const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin, quotaSize: usage + 400_000 });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: env.server.origin, quotaSize: usage + 200_000 });
   await startInterview(page, { count: '1', limit: '60' });
   await page.getByTestId('begin').click();
-  await page.getByTestId('report-note').waitFor({ timeout: 40000 });
+  await page.getByTestId('report-note').waitFor({ timeout: 55000 });
   assert.match(await page.getByTestId('report-note').innerText(), /storage for this site is full/);
   const duration = await playbackDuration(page);
   assert.ok(duration > 0, `kept ${duration} s`);
   await shot(page, '09-quota-report');
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.origin });
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: env.server.origin });
   await context.close();
 });
 
 test('after one visit the app loads with the network off', async () => {
   const { context, page } = await newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
   await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-  // Reload once so that the service worker controls the page, then cut the server.
+  // Reload once so that the service worker controls the page, then cut the env.server.
   await page.reload();
   await page.getByTestId('start').waitFor();
   assert.ok(await page.evaluate(() => !!navigator.serviceWorker.controller));
-  const port = server.port;
-  await server.close();
+  const port = env.server.port;
+  await env.server.close();
   await context.setOffline(true);
   await page.reload();
   await page.getByTestId('start').waitFor({ timeout: 15000 });
@@ -252,11 +241,11 @@ test('after one visit the app loads with the network off', async () => {
   await page.getByRole('heading', { name: 'Past interviews' }).waitFor();
   await shot(page, '10-offline-history');
   await context.close();
-  server = await serve(process.env.E2E_DIST || 'dist', port);
+  env.server = await serve(process.env.E2E_DIST || 'dist', port);
 });
 
 test('no request left the origin', () => {
   assert.ok(requests.length > 10);
-  const foreign = requests.filter((u) => !u.startsWith(server.origin) && !/^(blob|data):/.test(u));
+  const foreign = requests.filter((u) => !u.startsWith(env.server.origin) && !/^(blob|data):/.test(u));
   assert.deepEqual(foreign, []);
 });
