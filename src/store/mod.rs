@@ -119,6 +119,34 @@ pub struct Store {
     db: Rc<Database>,
 }
 
+/// A stored chunk: `{interviewId, seq, tMs, size, blob}` (recording, import).
+fn chunk_value(id: &str, meta: &ChunkMeta, blob: &Blob) -> Result<JsValue, StoreError> {
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
+    set("interviewId", &id.into())
+        .and(set("seq", &f64::from(meta.seq).into()))
+        .and(set("tMs", &meta.t_ms.into()))
+        .and(set("size", &meta.size.into()))
+        .and(set("blob", blob))
+        .map_err(|e| classify(&e))?;
+    Ok(obj.into())
+}
+
+/// A stored chunk's metadata (missing numbers read as 0).
+fn chunk_meta(v: &JsValue) -> ChunkMeta {
+    let get = |k: &str| {
+        Reflect::get(v, &k.into())
+            .ok()
+            .and_then(|x| x.as_f64())
+            .unwrap_or(0.0)
+    };
+    ChunkMeta {
+        seq: get("seq") as u32,
+        t_ms: get("tMs"),
+        size: get("size"),
+    }
+}
+
 /// A chunk's key: `[interviewId, seq]`.
 fn chunk_range(id: &str) -> Result<KeyRange, StoreError> {
     let lo = Array::of2(&JsValue::from_str(id), &JsValue::from_f64(0.0));
@@ -235,17 +263,14 @@ impl Store {
             &[schema::INTERVIEWS, schema::CHUNKS],
             TransactionMode::ReadWrite,
         )?;
-        let obj = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
-        set("interviewId", &rec.id.as_str().into())
-            .and(set("seq", &f64::from(seq).into()))
-            .and(set("tMs", &t_ms.into()))
-            .and(set("size", &blob.size().into()))
-            .and(set("blob", blob))
-            .map_err(|e| StoreError::Other(format!("{e:?}")))?;
+        let meta = ChunkMeta {
+            seq,
+            t_ms,
+            size: blob.size(),
+        };
         tx.object_store(schema::CHUNKS)
             .map_err(from_idb)?
-            .put(&obj, None)
+            .put(&chunk_value(&rec.id, &meta, blob)?, None)
             .map_err(from_idb)?;
         tx.object_store(schema::INTERVIEWS)
             .map_err(from_idb)?
@@ -307,21 +332,11 @@ impl Store {
 
     /// Chunk metadata in recording order.
     pub async fn chunk_metas(&self, id: &str) -> Result<Vec<ChunkMeta>, StoreError> {
-        let get = |v: &JsValue, k: &str| {
-            Reflect::get(v, &k.into())
-                .ok()
-                .and_then(|x| x.as_f64())
-                .unwrap_or(0.0)
-        };
         Ok(self
             .chunk_values(id)
             .await?
             .iter()
-            .map(|v| ChunkMeta {
-                seq: get(v, "seq") as u32,
-                t_ms: get(v, "tMs"),
-                size: get(v, "size"),
-            })
+            .map(chunk_meta)
             .collect())
     }
 

@@ -1,7 +1,7 @@
 //! Export and import glue: the file layout and every check live in
 //! `interviewer_core::export`; this moves Blobs between the file and IndexedDB.
 
-use super::{chunk_range, classify, from_idb, to_js, Store, StoreError};
+use super::{chunk_meta, chunk_range, chunk_value, classify, from_idb, to_js, Store, StoreError};
 use idb::{Query, TransactionMode};
 use interviewer_core::export::{self, Source};
 use interviewer_core::record::ChunkMeta;
@@ -18,20 +18,6 @@ pub struct Imported {
     /// Interviews that were already here (same id) and were replaced by the file's copy.
     pub replaced: usize,
     pub with_recordings: bool,
-}
-
-fn chunk_meta(v: &JsValue) -> ChunkMeta {
-    let get = |k: &str| {
-        Reflect::get(v, &k.into())
-            .ok()
-            .and_then(|x| x.as_f64())
-            .unwrap_or(0.0)
-    };
-    ChunkMeta {
-        seq: get("seq") as u32,
-        t_ms: get("tMs"),
-        size: get("size"),
-    }
 }
 
 fn js_err(e: JsValue) -> StoreError {
@@ -134,15 +120,14 @@ impl Store {
                             &rec.mime_type,
                         )
                         .map_err(js_err)?;
-                    let obj = js_sys::Object::new();
-                    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
-                    set("interviewId", &rec.id.as_str().into())
-                        .and(set("seq", &f64::from(c.seq).into()))
-                        .and(set("tMs", &c.t_ms.into()))
-                        .and(set("size", &(c.size as f64).into()))
-                        .and(set("blob", &blob))
-                        .map_err(js_err)?;
-                    chunks.put(&obj, None).map_err(from_idb)?;
+                    let meta = ChunkMeta {
+                        seq: c.seq,
+                        t_ms: c.t_ms,
+                        size: c.size as f64,
+                    };
+                    chunks
+                        .put(&chunk_value(&rec.id, &meta, &blob)?, None)
+                        .map_err(from_idb)?;
                 }
                 interviews.put(&to_js(rec)?, None).map_err(from_idb)?;
             }
