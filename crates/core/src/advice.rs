@@ -120,14 +120,8 @@ pub fn advise(row: &QuestionRow, band: PaceBand) -> Vec<Advice> {
         );
     }
 
-    // Pace: the transcript's words over speaking time when there is a transcript, else the
-    // audio estimate.
     let speaking_ms = row.speech.as_ref().map(|s| s.speaking_ms).unwrap_or(0.0);
-    let wpm = row
-        .delivery
-        .as_ref()
-        .and_then(|d| d.wpm_speaking)
-        .or_else(|| row.speech.as_ref().map(|s| s.wpm_estimate_speaking));
+    let wpm = row.pace();
     let enough = speaking_ms >= MIN_SPEAKING_MS
         || row.delivery.as_ref().is_some_and(|d| d.words >= MIN_WORDS);
     if let Some(w) = wpm.filter(|_| enough) {

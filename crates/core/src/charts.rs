@@ -4,7 +4,7 @@
 
 use crate::face::focus::Focus;
 use crate::face::timeline::FrameSample;
-use crate::report::Report;
+use crate::report::{QuestionRow, Report};
 
 /// Pixel layout of a time chart: the plot area inside the canvas, and the time range it
 /// spans. Drawing, the playback cursor and click-to-seek all go through it, so a click
@@ -114,14 +114,10 @@ pub fn focus_runs(timeline: &[FrameSample]) -> Vec<FocusRun> {
     runs
 }
 
-/// Pace of one answer for the bar chart: the transcript's words over speaking time when
-/// there is a transcript, else the audio's estimate (the same choice as the advice).
-pub fn answer_pace(row: &crate::report::QuestionRow) -> Option<f64> {
-    row.delivery
-        .as_ref()
-        .and_then(|d| d.wpm_speaking)
-        .or_else(|| row.speech.as_ref().map(|s| s.wpm_estimate_speaking))
-        .filter(|w| *w > 0.0)
+/// Pace of one answer for the bar chart ([`QuestionRow::pace`], the advice's figure);
+/// no bar where nothing was measured.
+pub fn answer_pace(row: &QuestionRow) -> Option<f64> {
+    row.pace().filter(|w| *w > 0.0)
 }
 
 /// A point of the loudness and pitch chart, on the recording's time.

@@ -29,6 +29,15 @@ pub struct QuestionRow {
 }
 
 impl QuestionRow {
+    /// Words per minute of speaking: the transcript's words when there is a transcript,
+    /// else the audio's syllable estimate.
+    pub fn pace(&self) -> Option<f64> {
+        self.delivery
+            .as_ref()
+            .and_then(|d| d.wpm_speaking)
+            .or_else(|| self.speech.as_ref().map(|s| s.wpm_estimate_speaking))
+    }
+
     /// Recording time at which the transcript text at byte `offset` was said.
     pub fn time_of_text(&self, offset: usize) -> f64 {
         crate::replay::time_of(
