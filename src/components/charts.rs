@@ -5,6 +5,8 @@
 use interviewer_core::charts::{ExpressionBin, FocusRun, TimeFrame, VoicePoint};
 use interviewer_core::face::focus::Focus;
 use interviewer_core::format;
+use plotters::chart::MeshStyle;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -76,6 +78,46 @@ fn font(s: f64, px: f64) -> TextStyle<'static> {
     ("sans-serif", px * s).into_font().color(&INK)
 }
 
+type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart's frame: margins (CSS px: top, right), a 22-px time/label row under it and
+/// `y_area` px of value labels on its left.
+fn frame(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    s: f64,
+    (top, right, y_area): (f64, f64, f64),
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Option<Chart<'_>> {
+    ChartBuilder::on(root)
+        .margin_top(top * s)
+        .margin_right(right * s)
+        .margin_left(4.0 * s)
+        .x_label_area_size(22.0 * s)
+        .y_label_area_size(y_area * s)
+        .build_cartesian_2d(x, y)
+        .ok()
+}
+
+/// Every chart's grid: horizontal lines only, light, small labels.
+fn mesh<'a, 'b>(
+    chart: &'b mut Chart<'a>,
+    s: f64,
+) -> MeshStyle<'a, 'b, RangedCoordf64, RangedCoordf64, CanvasBackend> {
+    let mut m = chart.configure_mesh();
+    m.disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(GRID)
+        .label_style(font(s, 11.0));
+    m
+}
+
+/// The shaded target band (pace).
+fn band_rect(x0: f64, x1: f64, (lo, hi): (f64, f64)) -> Rectangle<(f64, f64)> {
+    Rectangle::new([(x0, lo), (x1, hi)], rgb("#2e9d5b").mix(0.12).filled())
+}
+
 /// Draws one time chart and returns its time <-> pixel mapping (canvas pixels).
 pub fn draw_time(
     canvas: &HtmlCanvasElement,
@@ -109,20 +151,10 @@ pub fn draw_time(
             }
         }
     };
-    let mut chart = ChartBuilder::on(&root)
-        .margin_top(14.0 * s)
-        .margin_right(12.0 * s)
-        .margin_left(4.0 * s)
-        .x_label_area_size(22.0 * s)
-        .y_label_area_size(if kind == TimeChart::Focus { 8.0 } else { 46.0 } * s)
-        .build_cartesian_2d(0f64..dur, y0..y1)
-        .ok()?;
-    let mut mesh = chart.configure_mesh();
-    mesh.disable_x_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_style(GRID)
-        .label_style(font(s, 11.0))
+    let y_area = if kind == TimeChart::Focus { 8.0 } else { 46.0 };
+    let mut chart = frame(&root, s, (14.0, 12.0, y_area), 0f64..dur, y0..y1)?;
+    let mut mesh = mesh(&mut chart, s);
+    mesh
         // Whole seconds only: short recordings would otherwise repeat a label.
         .x_labels(((dur / 1000.0).floor() as usize + 1).clamp(2, 8))
         .x_label_formatter(&|v| format::mmss(*v));
@@ -262,32 +294,16 @@ pub fn draw_bars(
         .fold(0.0, f64::max)
         * 1.15;
     let top = if top > 0.0 { top } else { 1.0 };
-    let mut chart = ChartBuilder::on(&root)
-        .margin_top(10.0 * s)
-        .margin_right(12.0 * s)
-        .margin_left(4.0 * s)
-        .x_label_area_size(22.0 * s)
-        .y_label_area_size(46.0 * s)
-        .build_cartesian_2d(0f64..n as f64, 0f64..top)
-        .ok()?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_style(GRID)
-        .label_style(font(s, 11.0))
+    let mut chart = frame(&root, s, (10.0, 12.0, 46.0), 0f64..n as f64, 0f64..top)?;
+    mesh(&mut chart, s)
         .x_labels(0)
         .y_labels(4)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .draw()
         .ok()?;
-    if let Some((lo, hi)) = band {
+    if let Some(b) = band {
         chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, lo), (n as f64, hi)],
-                rgb("#2e9d5b").mix(0.12).filled(),
-            )))
+            .draw_series(std::iter::once(band_rect(0.0, n as f64, b)))
             .ok()?;
     }
     chart
@@ -353,14 +369,13 @@ pub fn draw_progress(
     } else {
         (0.0, 1.0)
     };
-    let mut chart = ChartBuilder::on(&root)
-        .margin_top(10.0 * s)
-        .margin_right(16.0 * s)
-        .margin_left(4.0 * s)
-        .x_label_area_size(22.0 * s)
-        .y_label_area_size(46.0 * s)
-        .build_cartesian_2d(-0.5f64..n as f64 - 0.5, lo..hi)
-        .ok()?;
+    let mut chart = frame(
+        &root,
+        s,
+        (10.0, 16.0, 46.0),
+        -0.5f64..n as f64 - 0.5,
+        lo..hi,
+    )?;
     let label_of = |v: &f64| {
         let i = v.round();
         if (v - i).abs() < 1e-6 && i >= 0.0 {
@@ -369,25 +384,16 @@ pub fn draw_progress(
             String::new()
         }
     };
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .light_line_style(WHITE)
-        .bold_line_style(GRID)
-        .axis_style(GRID)
-        .label_style(font(s, 11.0))
+    mesh(&mut chart, s)
         .x_labels(n.min(8) + 1)
         .x_label_formatter(&label_of)
         .y_labels(4)
         .y_label_formatter(&|v| y_fmt(*v))
         .draw()
         .ok()?;
-    if let Some((a, b)) = band {
+    if let Some(b) = band {
         chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(-0.5, a), (n as f64 - 0.5, b)],
-                rgb("#2e9d5b").mix(0.12).filled(),
-            )))
+            .draw_series(std::iter::once(band_rect(-0.5, n as f64 - 0.5, b)))
             .ok()?;
     }
     let pts: Vec<(f64, f64)> = values
