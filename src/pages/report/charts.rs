@@ -2,6 +2,7 @@
 //! loudness and pitch; a cursor follows playback and a click seeks. The numbers behind
 //! them are in a table (the charts' text alternative).
 
+use super::{expression_shares, pct};
 use crate::components::charts::{
     draw_bars, draw_time, ChartCanvas, TimeChart, TimeData, EXPRESSION_COLOURS, FOCUS_COLOURS,
 };
@@ -16,8 +17,9 @@ use leptos::prelude::*;
 /// Arrow keys move the recording this far on a time chart.
 const STEP_MS: f64 = 5000.0;
 
-fn pct(v: f32) -> String {
-    format!("{:.0}%", v * 100.0)
+/// The answer being played at `t_ms`: the last one started by then (0 before the first).
+fn answer_at(starts: &[f64], t_ms: f64) -> usize {
+    starts.iter().rposition(|x| *x <= t_ms + 1.0).unwrap_or(0)
 }
 
 #[component]
@@ -66,7 +68,7 @@ pub fn ReportCharts(
         let step_answer = Callback::new(move |dir: i32| {
             let t = now_ms.get_untracked();
             starts.with_value(|s| {
-                let cur = s.iter().rposition(|x| *x <= t + 1.0).unwrap_or(0) as i32;
+                let cur = answer_at(s, t) as i32;
                 let k = (cur + dir).clamp(0, s.len() as i32 - 1);
                 if let Some(x) = s.get(k as usize) {
                     on_seek.run(*x)
@@ -86,7 +88,7 @@ pub fn ReportCharts(
                 cursor=Signal::derive(move || {
                     // The answer being played: a cursor through the middle of its bar.
                     let t = now_ms.get();
-                    starts.with_value(|s| s.iter().rposition(|x| *x <= t + 1.0).unwrap_or(0) as f64 + 0.5)
+                    starts.with_value(|s| answer_at(s, t) as f64 + 0.5)
                 })
                 on_step=step_answer/>
         }
@@ -152,7 +154,7 @@ fn ChartNumbers(report: Report) -> impl IntoView {
                                 <td>{s.and_then(|s| s.loudness_dbfs).map(|v| format!("{v:.0} dBFS")).unwrap_or_else(|| "–".into())}</td>
                                 <td>{s.and_then(|s| s.pitch_mean_hz.map(|m| format!("{m:.0} Hz ± {:.1} st", s.pitch_spread_st.unwrap_or(0.0)))).unwrap_or_else(|| "–".into())}</td>
                                 <td>{r.face.as_ref().map(|f| format!("{} / {} / {} / {}", pct(f.focus[0]), pct(f.focus[1]), pct(f.focus[2]), pct(f.focus[3]))).unwrap_or_else(|| "–".into())}</td>
-                                <td>{r.face.as_ref().map(|f| super::expression_shares(&f.expressions)).unwrap_or_else(|| "–".into())}</td>
+                                <td>{r.face.as_ref().map(|f| expression_shares(&f.expressions)).unwrap_or_else(|| "–".into())}</td>
                             </tr>
                         }
                     }).collect_view()}
