@@ -1,7 +1,7 @@
 // Each shipped model, the same ONNX file and the same input, timed in the app's own
 // inference worker (tract, wasm +simd128) and in an onnxruntime-web worker (wasm, one
 // thread); outputs compared. Results in window.__results.
-import { benchInput } from '../input.mjs';
+import { benchInput, stats } from '../input.mjs';
 
 const RUNS = Number(new URLSearchParams(location.search).get('runs') || 100);
 const APP = '/ai-interviewer/';
@@ -23,12 +23,6 @@ function ask(worker, msg, want, transfer = []) {
     worker.addEventListener('message', on);
     if (msg) worker.postMessage(msg, transfer);
   });
-}
-
-function stats(times) {
-  const v = [...times].sort((a, b) => a - b);
-  const at = (q) => v[Math.round((v.length - 1) * q)];
-  return { median: at(0.5), p95: at(0.95), runs: v.length };
 }
 
 /** Largest absolute difference over all outputs, and the largest reference magnitude. */

@@ -4,18 +4,14 @@
 // iris, emotion) or faceapi (@vladmandic/face-api 1.7, tfjs wasm: tiny detector and
 // expressions). Milliseconds per frame from grabbing the frame to having the result.
 // Results in window.__results.
+import { stats } from '../input.mjs';
+
 const q = new URLSearchParams(location.search);
 const ENGINE = q.get('engine') || 'ours';
 const FRAMES = Number(q.get('frames') || 200);
 const WARMUP = 20;
 const NM = '/bench/node_modules/';
 const log = (s) => { document.getElementById('log').textContent += `\n${s}`; };
-
-function stats(times) {
-  const v = [...times].sort((a, b) => a - b);
-  const at = (p) => v[Math.round((v.length - 1) * p)];
-  return { median: at(0.5), p95: at(0.95), mean: v.reduce((a, b) => a + b, 0) / v.length, runs: v.length };
-}
 
 async function camera() {
   const v = document.getElementById('v');
