@@ -33,6 +33,14 @@ pub fn records(bytes: &[u8]) -> Result<Vec<Face<'_>>, String> {
         .collect()
 }
 
+/// Reads a FER2013 `.bin` file and checks its records (native tools).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read(path: &str) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    records(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,12 +57,4 @@ mod tests {
         b[0] = 9;
         assert!(records(&b).is_err());
     }
-}
-
-/// Reads a FER2013 `.bin` file and checks its records (native tools).
-#[cfg(not(target_arch = "wasm32"))]
-pub fn read(path: &str) -> Result<Vec<u8>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    records(&bytes).map_err(|e| format!("{path}: {e}"))?;
-    Ok(bytes)
 }

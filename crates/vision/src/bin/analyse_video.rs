@@ -11,13 +11,12 @@ fn main() {}
 fn main() {
     use interviewer_core::face::focus::Focus;
     use interviewer_core::face::timeline::FrameSample;
-    use interviewer_vision::emotion::{EmotionModel, CLASSES};
-    use interviewer_vision::face::{native_now, FaceModels, FacePipeline};
+    use interviewer_vision::emotion::CLASSES;
+    use interviewer_vision::face::{native_now, FacePipeline};
     use interviewer_vision::video;
     use interviewer_vision::warp::Frame;
     use std::io::Write;
 
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut args = std::env::args().skip(1);
     let (mut input, mut csv, mut out, mut args_both) = (None, false, None, false);
     while let Some(a) = args.next() {
@@ -42,9 +41,8 @@ fn main() {
         eprintln!("{input}: {e}");
         std::process::exit(1)
     });
-    let models = FaceModels::from_dir(format!("{root}/models/face")).expect("face models");
-    let emotion = EmotionModel::from_path(format!("{root}/models/emotion/emotion.onnx"))
-        .expect("emotion model");
+    let (models, emotion) =
+        interviewer_vision::load_shipped(interviewer_vision::MODELS_DIR).expect("models");
     let mut pipe = FacePipeline::new(models, Some(emotion), native_now);
     pipe.rates.emotion_every_ms = 0.0;
     pipe.rates.both_irises = args_both;

@@ -10,10 +10,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    use interviewer_vision::emotion::EmotionModel;
-    use interviewer_vision::face::FaceModels;
     use interviewer_vision::{fer, fer_pipeline};
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
     let mut args = std::env::args().skip(1);
     let (mut data, mut scale, mut limit, mut json) = (None, 4usize, usize::MAX, false);
     while let Some(a) = args.next() {
@@ -34,9 +31,8 @@ fn main() {
     });
     let faces = fer::records(&bytes).expect("checked by fer::read");
     let faces = &faces[..faces.len().min(limit)];
-    let models = FaceModels::from_dir(format!("{root}/models/face")).expect("face models");
-    let emotion = EmotionModel::from_path(format!("{root}/models/emotion/emotion.onnx"))
-        .expect("emotion model");
+    let (models, emotion) =
+        interviewer_vision::load_shipped(interviewer_vision::MODELS_DIR).expect("models");
     let t = std::time::Instant::now();
     let e = fer_pipeline::evaluate(&models, &emotion, faces, scale).expect("pipeline");
     if json {

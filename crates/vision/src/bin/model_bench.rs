@@ -5,8 +5,6 @@
 //! cargo run --release -p interviewer-vision --bin model-bench -- [--runs 200] [--models DIR]
 
 use interviewer_vision::bench::{self, MODELS};
-use interviewer_vision::emotion::EmotionModel;
-use interviewer_vision::face::FaceModels;
 use std::time::Instant;
 
 fn main() {
@@ -17,10 +15,8 @@ fn main() {
             .and_then(|i| args.get(i + 1).cloned())
     };
     let runs: usize = opt("--runs").and_then(|v| v.parse().ok()).unwrap_or(200);
-    let root = opt("--models").unwrap_or_else(|| "models".into());
-    let face = FaceModels::from_dir(format!("{root}/face")).expect("face models");
-    let emotion =
-        EmotionModel::from_path(format!("{root}/emotion/emotion.onnx")).expect("emotion model");
+    let root = opt("--models").unwrap_or_else(|| interviewer_vision::MODELS_DIR.into());
+    let (face, emotion) = interviewer_vision::load_shipped(&root).expect("models");
     for (name, _, shape) in MODELS {
         let len: usize = shape.iter().product();
         let data = bench::input(len, 1);
