@@ -138,7 +138,7 @@ async function main() {
   out.sizes = await sizes();
   console.error('# per-model: tract wasm vs onnxruntime-web');
   const variants = args.variants ? (await readdir(args.variants)).filter((f) => f.endsWith('.onnx')).sort() : [];
-  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}&variants=${variants.join(',')}`);
+  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}&profile=1&variants=${variants.join(',')}`);
   out.pipeline = {};
   for (const engine of ['ours', 'ours-full', 'human', 'faceapi']) {
     console.error(`# pipeline: ${engine}`);
@@ -181,6 +181,18 @@ function print(o, native) {
     L.push('', 'Variants of the model files (weights in fp16 with a `Cast` to fp32 at load; int8 QDQ from onnxruntime.quantization), same input:', '');
     L.push('| file | size | tract wasm | onnxruntime-web | max abs difference from fp32 (tract) |', '|---|---|---|---|---|');
     for (const v of o.models.variants) L.push(`| ${v.file} | ${kb(v.bytes)} | ${fmt(v.tract.median, 2)} / ${fmt(v.tract.p95, 2)} | ${fmt(v.ort.median, 2)} / ${fmt(v.ort.p95, 2)} | ${v.maxAbsDiffVsFp32.toExponential(1)} |`);
+  }
+  if (o.models.profiles?.length) {
+    // Per operator kind, from the per-node profile (timing each node adds a little).
+    L.push('', 'Where tract\'s time goes in wasm (mean ms per run by operator kind, the three largest; `model-ops --profile` gives the same natively):', '');
+    L.push('| model | total | largest | second | third |', '|---|---|---|---|---|');
+    for (const p of o.models.profiles) {
+      const kinds = {};
+      for (const n of p.nodes) kinds[n.op] = (kinds[n.op] || 0) + n.ms;
+      const total = Object.values(kinds).reduce((a, b) => a + b, 0);
+      const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([op, ms]) => `${op} ${fmt(ms, 2)} (${fmt((100 * ms) / total, 0)}%)`);
+      L.push(`| ${p.model} | ${fmt(total, 2)} | ${top.join(' | ')} |`);
+    }
   }
   L.push('', `Start-up: tract worker ready (4 models fetched, parsed, optimised) ${fmt(o.models.tractLoadMs, 0)} ms; onnxruntime-web sessions ${fmt(o.models.ortLoadMs, 0)} ms (${Object.entries(o.models.ortSessionMs).map(([k, v]) => `${k} ${fmt(v, 0)}`).join(', ')}).`, '');
   L.push(`### Whole pipeline per frame (${FRAMES} frames of the 640×480 fake-camera clip after 20 warm-up frames, one after another)`, '');

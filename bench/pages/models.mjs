@@ -80,6 +80,17 @@ async function main() {
     results.variants.push({ file, model: m.name, bytes: bytes.length, tract: stats(t.times), ort: stats(o.times), maxAbsDiffVsFp32: diff, maxAbsRef: scale });
     log(`${file}: tract ${stats(t.times).median.toFixed(2)} ms, ort ${stats(o.times).median.toFixed(2)} ms, vs fp32 ${diff.toExponential(2)}`);
   }
+  // ?profile=1: where each model's time goes in tract wasm, per node of the optimised graph.
+  if (new URLSearchParams(location.search).get('profile')) {
+    results.profiles = [];
+    for (const m of MODELS) {
+      const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
+      const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
+      const p = await ask(tract, { type: 'profile', model: m.name, onnx: bytes, input, runs: RUNS }, 'profile');
+      results.profiles.push({ model: m.name, nodes: JSON.parse(p.json) });
+      log(`${m.name}: profiled`);
+    }
+  }
   for (const r of results.models) delete r.reference;
   window.__results = results;
 }

@@ -12,7 +12,9 @@
 //! - benchmarks (`bench/`): in `{type: "rates", emotionEveryMs, bothIrises}`; in
 //!   `{type: "bench", model, input: Float32Array, runs, onnx?: Uint8Array}` (onnx: a
 //!   variant of that model to time instead): out `{type: "bench", model,
-//!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs.
+//!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs; in
+//!   `{type: "profile", model, onnx: Uint8Array, input, runs}`: out `{type: "profile",
+//!   model, json}`, the mean ms per node of the optimised graph (`bench::NodeTime` list).
 //!
 //! The page sends a frame only after the previous result came back, so frames are
 //! dropped on the page side, never queued here.
@@ -186,6 +188,23 @@ mod worker {
         Ok((times, outputs))
     }
 
+    /// Where one model's time goes in wasm: mean ms per node over `runs` runs.
+    fn profile(model: &str, onnx: &[u8], input: &[f32], runs: usize) -> Result<String, String> {
+        use interviewer_vision::bench;
+        let shape = bench::MODELS
+            .iter()
+            .find(|m| m.0 == model)
+            .ok_or("unknown model")?
+            .2;
+        let timed = |runs| -> Result<_, String> {
+            let variant = bench::Variant::load(onnx, shape).map_err(|e| e.to_string())?;
+            variant.profile(input, 10, now).map_err(|e| e.to_string())?; // warm-up
+            variant.profile(input, runs, now).map_err(|e| e.to_string())
+        };
+        let times = timed(runs).map_err(|e| format!("{model}: {e}"))?;
+        serde_json::to_string(&times).map_err(|e| e.to_string())
+    }
+
     pub fn start() {
         console_error_panic_hook::set_once();
         let state = Rc::new(RefCell::new(State {
@@ -244,6 +263,24 @@ mod worker {
                                 ("outputs", outputs.into()),
                             ],
                         ),
+                        Err(m) => post("bench-error", &[("message", m.into())]),
+                    }
+                }
+                Some("profile") => {
+                    let model = get("model").as_string().unwrap_or_default();
+                    let input = get("input")
+                        .dyn_into::<js_sys::Float32Array>()
+                        .map(|a| a.to_vec())
+                        .unwrap_or_default();
+                    let onnx = get("onnx")
+                        .dyn_into::<Uint8Array>()
+                        .map(|a| a.to_vec())
+                        .unwrap_or_default();
+                    let runs = get("runs").as_f64().unwrap_or(100.0) as usize;
+                    match profile(&model, &onnx, &input, runs) {
+                        Ok(json) => {
+                            post("profile", &[("model", model.into()), ("json", json.into())])
+                        }
                         Err(m) => post("bench-error", &[("message", m.into())]),
                     }
                 }

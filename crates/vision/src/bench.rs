@@ -74,6 +74,64 @@ impl Variant {
             .map(crate::face::flat)
             .collect()
     }
+
+    /// Where the time goes: `runs` runs of `data`, each node of the optimised graph timed
+    /// with `now` (ms; `Instant` natively, `performance.now()` in a worker).
+    pub fn profile(
+        &self,
+        data: &[f32],
+        runs: usize,
+        now: impl Fn() -> f64,
+    ) -> TractResult<Vec<NodeTime>> {
+        let model = self.plan.model();
+        let mut times: Vec<NodeTime> = model
+            .nodes
+            .iter()
+            .map(|n| NodeTime {
+                node: n.name.clone(),
+                op: n.op.name().to_string(),
+                ms: 0.0,
+            })
+            .collect();
+        let mut state = self.plan.spawn()?;
+        for _ in 0..runs {
+            let t = Tensor::from_shape(&self.shape, data)?;
+            state.run_plan_with_eval(tvec!(t.into()), |ctx, op_state, node, inputs| {
+                let t0 = now();
+                let out = tract_onnx::tract_core::plan::eval(ctx, op_state, node, inputs);
+                times[node.id].ms += now() - t0;
+                out
+            })?;
+        }
+        for t in &mut times {
+            t.ms /= runs.max(1) as f64;
+        }
+        Ok(times)
+    }
+}
+
+/// Mean time per run spent in one node of an optimised graph.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NodeTime {
+    pub node: String,
+    pub op: String,
+    pub ms: f64,
+}
+
+/// Per-node times summed by operator kind, largest first: (op, ms per run, nodes).
+pub fn by_op(times: &[NodeTime]) -> Vec<(String, f64, usize)> {
+    let mut kinds: Vec<(String, f64, usize)> = Vec::new();
+    for t in times {
+        match kinds.iter_mut().find(|k| k.0 == t.op) {
+            Some(k) => {
+                k.1 += t.ms;
+                k.2 += 1;
+            }
+            None => kinds.push((t.op.clone(), t.ms, 1)),
+        }
+    }
+    kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
+    kinds
 }
 
 /// Median and 95th percentile of a set of timings.
@@ -103,5 +161,16 @@ mod tests {
         );
         let (m, p) = median_p95(&[5.0, 1.0, 3.0, 2.0, 4.0]);
         assert_eq!((m, p), (3.0, 5.0));
+    }
+
+    #[test]
+    fn by_op_sums_per_kind_largest_first() {
+        let t = |op: &str, ms| NodeTime {
+            node: String::new(),
+            op: op.into(),
+            ms,
+        };
+        let k = by_op(&[t("Conv", 1.0), t("Relu", 0.5), t("Conv", 2.0)]);
+        assert_eq!(k, vec![("Conv".into(), 3.0, 2), ("Relu".into(), 0.5, 1)]);
     }
 }

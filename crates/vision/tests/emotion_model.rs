@@ -62,3 +62,25 @@ fn reaches_the_model_card_accuracy_on_val_bin() {
         card
     );
 }
+
+/// The per-node profile (`model-ops --profile`, the worker's `profile` message) covers the
+/// optimised graph, leaves the answer unchanged, and puts the time where the work is.
+#[test]
+fn profile_times_every_node_of_the_optimised_graph() {
+    use interviewer_vision::bench;
+    let bytes = std::fs::read(root().join("models/emotion/emotion.onnx")).unwrap();
+    let shape = [1, 1, emotion::CROP, emotion::CROP];
+    let variant = bench::Variant::load(&bytes, shape).unwrap();
+    let data = bench::input(shape.iter().product(), 1);
+    let before = variant.run(data.clone()).unwrap();
+    let start = std::time::Instant::now();
+    let times = variant
+        .profile(&data, 3, || start.elapsed().as_secs_f64() * 1000.0)
+        .unwrap();
+    assert_eq!(variant.run(data).unwrap(), before);
+    assert!(times.iter().all(|t| t.ms >= 0.0 && !t.op.is_empty()));
+    let kinds = bench::by_op(&times);
+    // 76 M multiply-adds in eight matrix products: they take the largest share.
+    assert_eq!(kinds[0].0, "OptMatMul", "{kinds:?}");
+    assert_eq!(kinds[0].2, 8);
+}

@@ -85,13 +85,16 @@ def block(cin, cout, n):
 class EmotionNet(nn.Module):
     """VGG-style net with batch norm: plain 3x3 convs run fast in tract (im2col + matmul kernels)."""
 
-    def __init__(self, width=(32, 64, 128, 256), depth=(1, 2, 2, 2), classes=7):
+    def __init__(self, width=(32, 64, 128, 256), depth=(1, 2, 2, 2), classes=7, pool_before_relu=False):
         super().__init__()
         layers, cin = [], 1
         for i, (w, d) in enumerate(zip(width, depth)):
             layers += block(cin, w, d)
             if i < len(width) - 1:
-                layers.append(nn.MaxPool2d(2))
+                # max-pool and ReLU commute (both monotonic), so the exported graph pools
+                # first: tract then runs the ReLU on a quarter of the values (it cannot fuse
+                # a ReLU into the convolution here). Parameter names are the same either way.
+                layers.insert(len(layers) - 1 if pool_before_relu else len(layers), nn.MaxPool2d(2))
             cin = w
         self.features = nn.Sequential(*layers)
         self.drop = nn.Dropout(0.3)
@@ -148,6 +151,11 @@ def main():
     # Warm restart: start from another run's weights with a fresh schedule (SGDR-style).
     ap.add_argument("--init", default=None, help="checkpoint whose weights start this run")
     ap.add_argument("--name", default="emotion")
+    # Knowledge distillation: the mean of these checkpoints' softened outputs on the same
+    # augmented batch is a second target, so one network learns what an ensemble knows.
+    ap.add_argument("--teachers", default=None, help="comma-separated checkpoints to distil from")
+    ap.add_argument("--kd-alpha", type=float, default=0.7, help="weight of the distillation term")
+    ap.add_argument("--kd-temp", type=float, default=2.0)
     # Outside the work tree: checkpoints survive a fresh checkout, so a run can resume.
     ap.add_argument("--ckpt-dir", default=os.path.expanduser("~/.cache/ai-interviewer/emotion-checkpoints"))
     args = ap.parse_args()
@@ -173,6 +181,14 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps_per_epoch, pct_start=0.2)
     crit = nn.CrossEntropyLoss(label_smoothing=0.1)
     start, best, history = 0, 0.0, []
+    teachers = []
+    for path in (args.teachers.split(",") if args.teachers else []):
+        ck = torch.load(path, weights_only=False)
+        t = EmotionNet(width=ck["width"]).to(memory_format=torch.channels_last)
+        t.load_state_dict(ck["model"])
+        t.eval()
+        teachers.append(t)
+        print(f"teacher {path}: val {evaluate(t, xva, yva)[0]:.4f}", flush=True)
     if args.init:
         model.load_state_dict(torch.load(args.init, weights_only=False)["model"])
         print(f"initialised from {args.init}", flush=True)
@@ -195,7 +211,14 @@ def main():
         for s in range(steps_per_epoch):
             idx = perm[s * args.batch : (s + 1) * args.batch]
             xb, yb = augment(xtr[idx]).contiguous(memory_format=torch.channels_last), ytr[idx]
-            loss = crit(model(xb), yb)
+            out = model(xb)
+            loss = crit(out, yb)
+            if teachers:
+                tau = args.kd_temp
+                with torch.no_grad():
+                    soft = torch.stack([F.softmax(t(xb) / tau, 1) for t in teachers]).mean(0)
+                kd = F.kl_div(F.log_softmax(out / tau, 1), soft, reduction="batchmean") * tau * tau
+                loss = args.kd_alpha * kd + (1 - args.kd_alpha) * loss
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -2,7 +2,11 @@
 //! (e.g. whether an int8 QDQ graph becomes integer matrix products or stays float with
 //! quantise/dequantise steps around it, and whether fp16 weight casts are folded away).
 //!
-//! cargo run --release -p interviewer-vision --bin model-ops -- model.onnx 1,1,44,44
+//! With `--profile RUNS`, also where the time goes: each node's mean ms over RUNS runs of
+//! the benchmark input, and the totals per operator kind (the worker's `bench` message gives
+//! the same figures in the browser).
+//!
+//! cargo run --release -p interviewer-vision --bin model-ops -- model.onnx 1,1,44,44 [--profile 100]
 
 use std::collections::BTreeMap;
 use tract_onnx::prelude::*;
@@ -10,10 +14,15 @@ use tract_onnx::prelude::*;
 fn main() -> TractResult<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: model-ops MODEL.onnx N,C,H,W");
+        eprintln!("usage: model-ops MODEL.onnx N,C,H,W [--profile RUNS]");
         std::process::exit(2);
     }
     let shape: Vec<usize> = args[2].split(',').map(|v| v.parse().unwrap_or(1)).collect();
+    let profile_runs = args
+        .iter()
+        .position(|a| a == "--profile")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse::<usize>().ok());
     let model = tract_onnx::onnx()
         .model_for_path(&args[1])?
         .with_input_fact(0, f32::fact(&shape).into())?
@@ -38,6 +47,32 @@ fn main() -> TractResult<()> {
     println!("{} nodes after optimisation", model.nodes.len());
     for (k, n) in kinds {
         println!("{n:5}  {k}");
+    }
+    if let Some(runs) = profile_runs {
+        profile(&args[1], &shape, runs)?;
+    }
+    Ok(())
+}
+
+fn profile(path: &str, shape: &[usize], runs: usize) -> TractResult<()> {
+    use interviewer_vision::bench;
+    let shape: [usize; 4] = shape.try_into().map_err(|_| {
+        tract_onnx::tract_core::internal::format_err!("the profile needs a 4-d input shape")
+    })?;
+    let variant = bench::Variant::load(&std::fs::read(path)?, shape)?;
+    let data = bench::input(shape.iter().product(), 1);
+    variant.profile(&data, 10, || 0.0)?; // warm-up
+    let start = std::time::Instant::now();
+    let now = || start.elapsed().as_secs_f64() * 1000.0;
+    let times = variant.profile(&data, runs, now)?;
+    let total: f64 = times.iter().map(|t| t.ms).sum();
+    println!("\nper node, mean ms over {runs} runs (total {total:.3} ms):");
+    for t in times.iter().filter(|t| t.ms >= 0.001) {
+        println!("{:8.3}  {:<24} {}", t.ms, t.op, t.node);
+    }
+    println!("\nper operator kind:");
+    for (op, ms, n) in bench::by_op(&times) {
+        println!("{ms:8.3}  {:5.1}%  {n:3}  {op}", 100.0 * ms / total);
     }
     Ok(())
 }
