@@ -42,7 +42,8 @@ def main():
     args = ap.parse_args()
 
     ck = torch.load(args.ckpt, weights_only=False)
-    net = T.EmotionNet(width=tuple(ck["width"]))
+    # Pooling before the ReLU: the same function, less work in tract (train.py, EmotionNet).
+    net = T.EmotionNet(width=tuple(ck["width"]), pool_before_relu=True)
     net.load_state_dict(ck["model"])
     net.eval()
     model = FlipTTA(net) if args.flip_tta else net
