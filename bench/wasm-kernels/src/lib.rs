@@ -2,7 +2,12 @@
 //! (A in MR-row panels, B in NR-column panels) through tiles of several shapes. Only the
 //! loop over k and the final store; none of the fused operations a real kernel carries.
 //! The first is the loop of tract-linalg 0.23's `wasm_f32_8x8`.
-#![allow(clippy::missing_safety_doc, static_mut_refs)]
+// Index loops on purpose: they mirror how a kernel walks its tile.
+#![allow(
+    clippy::missing_safety_doc,
+    clippy::needless_range_loop,
+    static_mut_refs
+)]
 use std::arch::wasm32::*;
 extern "C" {
     fn now() -> f64;
