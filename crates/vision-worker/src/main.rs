@@ -242,44 +242,31 @@ mod worker {
                         p.rates.both_irises = get("bothIrises").is_truthy();
                     }
                 }
-                Some("bench") => {
+                Some(kind @ ("bench" | "profile")) => {
                     let model = get("model").as_string().unwrap_or_default();
                     let input = get("input")
                         .dyn_into::<js_sys::Float32Array>()
                         .map(|a| a.to_vec())
                         .unwrap_or_default();
                     let runs = get("runs").as_f64().unwrap_or(100.0) as usize;
-                    // Optional: another ONNX file of the same model (a variant) to time instead.
+                    // bench: optional, another ONNX file of the same model (a variant) to
+                    // time instead; profile: the file to profile.
                     let onnx = get("onnx")
                         .dyn_into::<Uint8Array>()
                         .ok()
                         .map(|a| a.to_vec());
-                    match bench(&state.borrow(), &model, onnx, input, runs) {
-                        Ok((times, outputs)) => post(
-                            "bench",
-                            &[
-                                ("model", model.into()),
-                                ("times", times.into()),
-                                ("outputs", outputs.into()),
-                            ],
-                        ),
-                        Err(m) => post("bench-error", &[("message", m.into())]),
-                    }
-                }
-                Some("profile") => {
-                    let model = get("model").as_string().unwrap_or_default();
-                    let input = get("input")
-                        .dyn_into::<js_sys::Float32Array>()
-                        .map(|a| a.to_vec())
-                        .unwrap_or_default();
-                    let onnx = get("onnx")
-                        .dyn_into::<Uint8Array>()
-                        .map(|a| a.to_vec())
-                        .unwrap_or_default();
-                    let runs = get("runs").as_f64().unwrap_or(100.0) as usize;
-                    match profile(&model, &onnx, &input, runs) {
-                        Ok(json) => {
-                            post("profile", &[("model", model.into()), ("json", json.into())])
+                    let answer = if kind == "bench" {
+                        bench(&state.borrow(), &model, onnx, input, runs).map(|(times, outputs)| {
+                            vec![("times", times.into()), ("outputs", outputs.into())]
+                        })
+                    } else {
+                        profile(&model, &onnx.unwrap_or_default(), &input, runs)
+                            .map(|json| vec![("json", json.into())])
+                    };
+                    match answer {
+                        Ok(mut fields) => {
+                            fields.insert(0, ("model", model.into()));
+                            post(kind, &fields)
                         }
                         Err(m) => post("bench-error", &[("message", m.into())]),
                     }
