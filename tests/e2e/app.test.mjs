@@ -208,13 +208,24 @@ test('a full disk stops recording cleanly and keeps what was saved', async () =>
   const cdp = await context.newCDPSession(page);
   await page.goto(env.server.url);
   await page.getByTestId('start').waitFor();
-  // Room for the app and a few seconds of video, not more (the fake camera's clip is
-  // mostly still, so the recorder writes only about 10-20 KB a second).
-  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: env.server.origin, quotaSize: usage + 200_000 });
-  await startInterview(page, { count: '1', limit: '60' });
+  await startInterview(page, { count: '1', limit: '120' });
+  const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage);
+  const before = await usage();
   await page.getByTestId('begin').click();
-  await page.getByTestId('report-note').waitFor({ timeout: 55000 });
+  const begun = Date.now();
+  // Once some of the recording is stored (the recorder stores a chunk a second), the disk
+  // "fills": the quota drops to what is used. Chromium enforces a new quota on IndexedDB
+  // writes only after a delay (about 27 s here, measured), hence the long wait; a quota set
+  // before the start instead made the timing depend on the recorder's byte rate as well.
+  const deadline = Date.now() + 30_000;
+  let now = await usage();
+  while ((now < before + 20_000 || Date.now() < begun + 3000) && Date.now() < deadline) {
+    await page.waitForTimeout(250);
+    now = await usage();
+  }
+  assert.ok(now >= before + 20_000, `stored ${now - before} bytes of recording in 30 s`);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: env.server.origin, quotaSize: now });
+  await page.getByTestId('report-note').waitFor({ timeout: 100_000 });
   assert.match(await page.getByTestId('report-note').innerText(), /storage for this site is full/);
   const duration = await playbackDuration(page);
   assert.ok(duration > 0, `kept ${duration} s`);
