@@ -187,10 +187,9 @@ function print(o, native) {
     L.push('', 'Where tract\'s time goes in wasm (mean ms per run by operator kind, the three largest; `model-ops --profile` gives the same natively):', '');
     L.push('| model | total | largest | second | third |', '|---|---|---|---|---|');
     for (const p of o.models.profiles) {
-      const kinds = {};
-      for (const n of p.nodes) kinds[n.op] = (kinds[n.op] || 0) + n.ms;
-      const total = Object.values(kinds).reduce((a, b) => a + b, 0);
-      const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([op, ms]) => `${op} ${fmt(ms, 2)} (${fmt((100 * ms) / total, 0)}%)`);
+      // kinds: [op, ms, nodes], largest first (bench::by_op in the worker).
+      const total = p.kinds.reduce((a, k) => a + k[1], 0);
+      const top = p.kinds.slice(0, 3).map(([op, ms]) => `${op} ${fmt(ms, 2)} (${fmt((100 * ms) / total, 0)}%)`);
       L.push(`| ${p.model} | ${fmt(total, 2)} | ${top.join(' | ')} |`);
     }
   }

@@ -87,7 +87,7 @@ async function main() {
       const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
       const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
       const p = await ask(tract, { type: 'profile', model: m.name, onnx: bytes, input, runs: RUNS }, 'profile');
-      results.profiles.push({ model: m.name, nodes: JSON.parse(p.json) });
+      results.profiles.push({ model: m.name, ...JSON.parse(p.json) });
       log(`${m.name}: profiled`);
     }
   }

@@ -14,7 +14,8 @@
 //!   variant of that model to time instead): out `{type: "bench", model,
 //!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs; in
 //!   `{type: "profile", model, onnx: Uint8Array, input, runs}`: out `{type: "profile",
-//!   model, json}`, the mean ms per node of the optimised graph (`bench::NodeTime` list).
+//!   model, json}`: `{nodes, kinds}`, the mean ms per node of the optimised graph
+//!   (`bench::NodeTime`) and per operator kind (`bench::by_op`: [op, ms, nodes]).
 //!
 //! The page sends a frame only after the previous result came back, so frames are
 //! dropped on the page side, never queued here.
@@ -34,14 +35,6 @@ mod worker {
         DedicatedWorkerGlobalScope, ImageBitmap, MessageEvent, OffscreenCanvas,
         OffscreenCanvasRenderingContext2d, Response,
     };
-
-    /// The models and their sizes in bytes (for the progress bar before the first byte).
-    pub const MODELS: [(&str, f64); 4] = [
-        ("face_detection_short_range.onnx", 224_931.0),
-        ("face_landmark.onnx", 1_234_695.0),
-        ("iris_landmark.onnx", 1_354_704.0),
-        ("emotion.onnx", 2_333_882.0),
-    ];
 
     fn scope() -> DedicatedWorkerGlobalScope {
         js_sys::global().unchecked_into()
@@ -90,10 +83,11 @@ mod worker {
 
     async fn load(state: Rc<RefCell<State>>, base: String) -> Result<(), String> {
         let t0 = now();
-        let total: f64 = MODELS.iter().map(|m| m.1).sum();
+        let files = interviewer_vision::SHIPPED_FILES;
+        let total: f64 = files.iter().map(|m| m.2).sum();
         let mut loaded = 0.0;
         let mut bytes = Vec::new();
-        for (name, size) in MODELS {
+        for (_, name, size) in files {
             bytes.push(fetch_bytes(&format!("{base}{name}")).await?);
             loaded += size;
             post(
@@ -154,11 +148,7 @@ mod worker {
         let pipe = state.pipe.as_ref().ok_or("models are not loaded")?;
         let variant = match onnx {
             Some(bytes) => {
-                let shape = bench::MODELS
-                    .iter()
-                    .find(|m| m.0 == model)
-                    .ok_or("unknown model")?
-                    .2;
+                let shape = bench::shape_of(model).ok_or("unknown model")?;
                 Some(bench::Variant::load(&bytes, shape).map_err(|e| format!("{model}: {e}"))?)
             }
             None => None,
@@ -191,18 +181,13 @@ mod worker {
     /// Where one model's time goes in wasm: mean ms per node over `runs` runs.
     fn profile(model: &str, onnx: &[u8], input: &[f32], runs: usize) -> Result<String, String> {
         use interviewer_vision::bench;
-        let shape = bench::MODELS
-            .iter()
-            .find(|m| m.0 == model)
-            .ok_or("unknown model")?
-            .2;
-        let timed = |runs| -> Result<_, String> {
-            let variant = bench::Variant::load(onnx, shape).map_err(|e| e.to_string())?;
-            variant.profile(input, 10, now).map_err(|e| e.to_string())?; // warm-up
-            variant.profile(input, runs, now).map_err(|e| e.to_string())
-        };
-        let times = timed(runs).map_err(|e| format!("{model}: {e}"))?;
-        serde_json::to_string(&times).map_err(|e| e.to_string())
+        let shape = bench::shape_of(model).ok_or("unknown model")?;
+        let err = |e: bench::TractError| format!("{model}: {e}");
+        let variant = bench::Variant::load(onnx, shape).map_err(err)?;
+        variant.profile(input, 10, now).map_err(err)?; // warm-up
+        let nodes = variant.profile(input, runs, now).map_err(err)?;
+        let kinds = bench::by_op(&nodes);
+        Ok(serde_json::json!({ "nodes": nodes, "kinds": kinds }).to_string())
     }
 
     pub fn start() {

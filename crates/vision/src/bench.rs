@@ -4,6 +4,7 @@
 
 use crate::face::{FaceModels, IRIS_INPUT, MESH_INPUT};
 use interviewer_core::face::detection;
+pub use tract_onnx::prelude::TractError;
 use tract_onnx::prelude::*;
 
 /// The shipped models: name, file, input shape.
@@ -21,6 +22,11 @@ pub const MODELS: [(&str, &str, [usize; 4]); 4] = [
         [1, 1, crate::emotion::CROP, crate::emotion::CROP],
     ),
 ];
+
+/// The input shape of one of [`MODELS`], by name.
+pub fn shape_of(model: &str) -> Option<[usize; 4]> {
+    MODELS.iter().find(|m| m.0 == model).map(|m| m.2)
+}
 
 /// A deterministic input in 0..1 (xorshift; the same numbers in JavaScript, see
 /// `bench/input.mjs`).

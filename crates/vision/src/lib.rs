@@ -14,6 +14,17 @@ pub mod warp;
 /// The repository's `models/` folder, for the native tools.
 pub const MODELS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models");
 
+/// The shipped model files in the order the inference worker loads them (the three face
+/// models, then the emotion model): folder under `models/`, file name (the app serves them
+/// flat) and size in bytes, which the worker's progress bar weighs before the first byte
+/// arrives. A test keeps the sizes equal to the files.
+pub const SHIPPED_FILES: [(&str, &str, f64); 4] = [
+    ("face", "face_detection_short_range.onnx", 224_931.0),
+    ("face", "face_landmark.onnx", 1_239_434.0),
+    ("face", "iris_landmark.onnx", 1_366_078.0),
+    ("emotion", "emotion.onnx", 2_333_882.0),
+];
+
 /// The four shipped models from a `models/` folder (`face/*.onnx`, `emotion/emotion.onnx`),
 /// loaded and optimised as the browser worker loads them.
 pub fn load_shipped(
@@ -23,4 +34,16 @@ pub fn load_shipped(
         face::FaceModels::from_dir(format!("{models}/face"))?,
         emotion::EmotionModel::from_path(format!("{models}/emotion/emotion.onnx"))?,
     ))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    #[test]
+    fn shipped_file_sizes_match_the_files() {
+        for (dir, file, size) in super::SHIPPED_FILES {
+            let path = format!("{}/{dir}/{file}", super::MODELS_DIR);
+            let len = std::fs::metadata(&path).unwrap().len();
+            assert_eq!(len as f64, size, "{path}");
+        }
+    }
 }
