@@ -80,6 +80,21 @@ async function main() {
     results.variants.push({ file, model: m.name, bytes: bytes.length, tract: stats(t.times), ort: stats(o.times), maxAbsDiffVsFp32: diff, maxAbsRef: scale });
     log(`${file}: tract ${stats(t.times).median.toFixed(2)} ms, ort ${stats(o.times).median.toFixed(2)} ms, vs fp32 ${diff.toExponential(2)}`);
   }
+  // ?knobs=A=1,B=2;C=3: each set of tract knobs (conv strategy, im2col thresholds), each
+  // shipped model loaded with it in the same worker; outputs against the default load's.
+  results.knobs = [];
+  const sets = (new URLSearchParams(location.search).get('knobs') || '').split(';').filter(Boolean);
+  for (const knobs of sets) {
+    for (const m of MODELS) {
+      const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
+      const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
+      const t = await ask(tract, { type: 'bench', model: m.name, onnx: bytes, knobs, input: input.slice(), runs: RUNS }, 'bench');
+      const ref = results.models.find((x) => x.model === m.name).reference;
+      const { diff } = compare(ref, t.outputs);
+      results.knobs.push({ knobs, model: m.name, tract: stats(t.times), maxAbsDiff: diff });
+      log(`${knobs} ${m.name}: tract ${stats(t.times).median.toFixed(2)} ms, vs default ${diff.toExponential(2)}`);
+    }
+  }
   // ?profile=1: where each model's time goes in tract wasm, per node of the optimised graph.
   if (new URLSearchParams(location.search).get('profile')) {
     results.profiles = [];

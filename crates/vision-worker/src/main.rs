@@ -10,10 +10,11 @@
 //!   json}` with a `FrameResult`; the bitmap is closed here;
 //! - in `{type: "calibration", json}` or `{type: "reset"}`;
 //! - benchmarks (`bench/`): in `{type: "rates", emotionEveryMs, bothIrises}`; in
-//!   `{type: "bench", model, input: Float32Array, runs, onnx?: Uint8Array}` (onnx: a
-//!   variant of that model to time instead): out `{type: "bench", model,
+//!   `{type: "bench", model, input: Float32Array, runs, onnx?: Uint8Array, knobs?}` (onnx:
+//!   a variant of that model to time instead; knobs: "NAME=value,..." of tract's knobs to
+//!   load it with): out `{type: "bench", model,
 //!   times: [ms per run], outputs: [Float32Array]}` after 10 warm-up runs; in
-//!   `{type: "profile", model, onnx: Uint8Array, input, runs}`: out `{type: "profile",
+//!   `{type: "profile", model, onnx: Uint8Array, input, runs, knobs?}`: out `{type: "profile",
 //!   model, json}`: `{nodes, kinds}`, the mean ms per node of the optimised graph
 //!   (`bench::NodeTime`) and per operator kind (`bench::by_op`: [op, ms, nodes]).
 //!
@@ -141,6 +142,7 @@ mod worker {
         state: &State,
         model: &str,
         onnx: Option<Vec<u8>>,
+        knobs: &[(String, String)],
         input: Vec<f32>,
         runs: usize,
     ) -> Result<(js_sys::Array, js_sys::Array), String> {
@@ -149,7 +151,8 @@ mod worker {
         let variant = match onnx {
             Some(bytes) => {
                 let shape = bench::shape_of(model).ok_or("unknown model")?;
-                Some(bench::Variant::load(&bytes, shape).map_err(|e| format!("{model}: {e}"))?)
+                let v = bench::Variant::load_with_knobs(&bytes, shape, knobs);
+                Some(v.map_err(|e| format!("{model}: {e}"))?)
             }
             None => None,
         };
@@ -179,11 +182,17 @@ mod worker {
     }
 
     /// Where one model's time goes in wasm: mean ms per node over `runs` runs.
-    fn profile(model: &str, onnx: &[u8], input: &[f32], runs: usize) -> Result<String, String> {
+    fn profile(
+        model: &str,
+        onnx: &[u8],
+        knobs: &[(String, String)],
+        input: &[f32],
+        runs: usize,
+    ) -> Result<String, String> {
         use interviewer_vision::bench;
         let shape = bench::shape_of(model).ok_or("unknown model")?;
         let err = |e: bench::TractError| format!("{model}: {e}");
-        let variant = bench::Variant::load(onnx, shape).map_err(err)?;
+        let variant = bench::Variant::load_with_knobs(onnx, shape, knobs).map_err(err)?;
         variant.profile(input, 10, now).map_err(err)?; // warm-up
         let nodes = variant.profile(input, runs, now).map_err(err)?;
         let kinds = bench::by_op(&nodes);
@@ -240,12 +249,18 @@ mod worker {
                         .dyn_into::<Uint8Array>()
                         .ok()
                         .map(|a| a.to_vec());
+                    // optional, tract knobs to load that file with: "NAME=value,..."
+                    let knobs = interviewer_vision::bench::parse_knobs(
+                        &get("knobs").as_string().unwrap_or_default(),
+                    );
                     let answer = if kind == "bench" {
-                        bench(&state.borrow(), &model, onnx, input, runs).map(|(times, outputs)| {
-                            vec![("times", times.into()), ("outputs", outputs.into())]
-                        })
+                        bench(&state.borrow(), &model, onnx, &knobs, input, runs).map(
+                            |(times, outputs)| {
+                                vec![("times", times.into()), ("outputs", outputs.into())]
+                            },
+                        )
                     } else {
-                        profile(&model, &onnx.unwrap_or_default(), &input, runs)
+                        profile(&model, &onnx.unwrap_or_default(), &knobs, &input, runs)
                             .map(|json| vec![("json", json.into())])
                     };
                     match answer {

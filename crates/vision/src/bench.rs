@@ -68,8 +68,22 @@ pub struct Variant {
 
 impl Variant {
     pub fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Variant> {
+        Self::load_with_knobs(onnx, shape, &[])
+    }
+
+    /// Loaded and optimised with some of tract's knobs set (`NAME`, value: which
+    /// convolution strategy, im2col thresholds; `tract_core::knobs`), to compare tract's
+    /// choices where environment variables do not exist (wasm).
+    pub fn load_with_knobs(
+        onnx: &[u8],
+        shape: [usize; 4],
+        knobs: &[(String, String)],
+    ) -> TractResult<Variant> {
+        let scope = tract_onnx::tract_core::knobs::KnobScope::new(
+            knobs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )?;
         Ok(Variant {
-            plan: crate::face::load(onnx, shape)?,
+            plan: scope.enter(|| crate::face::load(onnx, shape))?,
             shape,
         })
     }
@@ -114,6 +128,14 @@ impl Variant {
         }
         Ok(times)
     }
+}
+
+/// Knob settings written `NAME=value,NAME=value` (the bench page's and `model-ops`'s form).
+pub fn parse_knobs(s: &str) -> Vec<(String, String)> {
+    s.split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
 }
 
 /// Mean time per run spent in one node of an optimised graph.

@@ -70,12 +70,9 @@ impl EmotionModel {
     /// Loads and optimises the ONNX model from its bytes (the browser fetches them; native
     /// tools read the file).
     pub fn from_bytes(onnx: &[u8]) -> TractResult<EmotionModel> {
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut std::io::Cursor::new(onnx))?
-            .with_input_fact(0, f32::fact([1, 1, CROP, CROP]).into())?
-            .into_optimized()?
-            .into_runnable()?;
-        Ok(EmotionModel { plan })
+        Ok(EmotionModel {
+            plan: crate::face::load(onnx, [1, 1, CROP, CROP])?,
+        })
     }
 
     pub fn from_path(path: impl AsRef<std::path::Path>) -> TractResult<EmotionModel> {
