@@ -138,7 +138,7 @@ async function main() {
   out.sizes = await sizes();
   console.error('# per-model: tract wasm vs onnxruntime-web');
   const variants = args.variants ? (await readdir(args.variants)).filter((f) => f.endsWith('.onnx')).sort() : [];
-  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}&profile=1&variants=${variants.join(',')}&knobs=INTERVIEWER_WASM_F32_GEMM=tract`);
+  out.models = await page(browser, `/bench/pages/models.html?runs=${RUNS}&profile=1&variants=${variants.join(',')}`);
   out.pipeline = {};
   for (const engine of ['ours', 'ours-full', 'human', 'faceapi']) {
     console.error(`# pipeline: ${engine}`);
@@ -171,14 +171,11 @@ function print(o, native) {
   const L = [];
   L.push(`Machine: ${o.machine}; Chromium ${o.chromium}; headless, no GPU; ${o.date.slice(0, 10)}.`, '');
   L.push(`### Per model (ms per inference, median / p95 over ${RUNS} runs after 10 warm-up runs; same ONNX file, same input)`, '');
-  L.push('| model | tract native | tract wasm (+simd128) | tract wasm, tract\'s own kernel choice | onnxruntime-web ' + (o.models.ortVersion || '') + ' wasm, 1 thread | tract-wasm / ort | max abs output difference |');
-  L.push('|---|---|---|---|---|---|---|');
+  L.push('| model | tract native | tract wasm (+simd128) | onnxruntime-web ' + (o.models.ortVersion || '') + ' wasm, 1 thread | tract-wasm / ort | max abs output difference |');
+  L.push('|---|---|---|---|---|---|');
   for (const m of o.models.models) {
     const n = native.find((x) => x.model === m.model);
-    // The app runs tract's 4x4 wasm kernel (crates/vision/src/wasm_gemm.rs); the knob
-    // set to "tract" loads the same file with tract's own choice (8x8).
-    const own = (o.models.knobs || []).find((k) => k.model === m.model);
-    L.push(`| ${m.model} | ${n ? `${fmt(n.median_ms, 2)} / ${fmt(n.p95_ms, 2)}` : '–'} | ${fmt(m.tract.median, 2)} / ${fmt(m.tract.p95, 2)} | ${own ? `${fmt(own.tract.median, 2)} / ${fmt(own.tract.p95, 2)}` : '–'} | ${fmt(m.ort.median, 2)} / ${fmt(m.ort.p95, 2)} | ${fmt(m.tract.median / m.ort.median, 2)} | ${m.maxAbsDiff.toExponential(1)} (outputs up to ${fmt(m.maxAbsRef, 1)}) |`);
+    L.push(`| ${m.model} | ${n ? `${fmt(n.median_ms, 2)} / ${fmt(n.p95_ms, 2)}` : '–'} | ${fmt(m.tract.median, 2)} / ${fmt(m.tract.p95, 2)} | ${fmt(m.ort.median, 2)} / ${fmt(m.ort.p95, 2)} | ${fmt(m.tract.median / m.ort.median, 2)} | ${m.maxAbsDiff.toExponential(1)} (outputs up to ${fmt(m.maxAbsRef, 1)}) |`);
   }
   if (o.models.variants?.length) {
     L.push('', 'Variants of the model files (weights in fp16 with a `Cast` to fp32 at load; int8 QDQ from onnxruntime.quantization), same input:', '');

@@ -22,13 +22,12 @@ pub(crate) type Plan = Arc<TypedRunnableModel>;
 
 /// Loads and optimises one model for a fixed input shape (every model, emotion included).
 pub(crate) fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    crate::wasm_gemm::keep();
-    tract_onnx::onnx()
+    let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
         .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?
-        .into_runnable()
+        .into_optimized()?;
+    crate::pool::replace_max_pools(&mut model)?;
+    model.into_runnable()
 }
 
 pub(crate) fn run(plan: &Plan, shape: [usize; 4], data: Vec<f32>) -> TractResult<TVec<TValue>> {

@@ -7,11 +7,10 @@ pub mod face;
 pub mod fer;
 pub mod fer_pipeline;
 pub mod image;
+pub mod pool;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod video;
 pub mod warp;
-#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-pub mod wasm_gemm;
 
 /// The repository's `models/` folder, for the native tools.
 pub const MODELS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models");

@@ -23,10 +23,12 @@ fn main() -> TractResult<()> {
         .position(|a| a == "--profile")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok());
-    let model = tract_onnx::onnx()
+    let mut model = tract_onnx::onnx()
         .model_for_path(&args[1])?
         .with_input_fact(0, f32::fact(&shape).into())?
         .into_optimized()?;
+    // As the app loads it (crates/vision/src/face.rs).
+    interviewer_vision::pool::replace_max_pools(&mut model)?;
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for node in &model.nodes {
         let name = node.op.name().to_string();
