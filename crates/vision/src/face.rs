@@ -20,14 +20,37 @@ pub const FACE_PRESENCE: f32 = 0.5;
 
 pub(crate) type Plan = Arc<TypedRunnableModel>;
 
-/// Loads and optimises one model for a fixed input shape (every model, emotion included).
-pub(crate) fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
+/// One model's optimised graph for a fixed input shape, as the app runs it (every model,
+/// emotion included; `model-ops` lists it).
+pub fn optimise(onnx: &[u8], shape: &[usize]) -> TractResult<TypedModel> {
+    // Our kernels where tract's are slow in wasm (see each module); natively tract's own
+    // (x86 SIMD) are faster, so native figures describe tract itself.
+    optimise_with(
+        onnx,
+        shape,
+        cfg!(all(target_arch = "wasm32", target_feature = "simd128")),
+    )
+}
+
+/// [`optimise`], with or without our depthwise and max-pool kernels in place of tract's.
+pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<TypedModel> {
     let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
         .with_input_fact(0, f32::fact(shape).into())?
-        .into_optimized()?;
-    crate::pool::replace_max_pools(&mut model)?;
-    model.into_runnable()
+        .into_typed()?
+        .into_decluttered()?;
+    if ours {
+        crate::depthwise::replace_depthwise(&mut model)?;
+    }
+    let mut model = model.into_optimized()?;
+    if ours {
+        crate::pool::replace_max_pools(&mut model)?;
+    }
+    Ok(model)
+}
+
+pub(crate) fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
+    optimise(onnx, &shape)?.into_runnable()
 }
 
 pub(crate) fn run(plan: &Plan, shape: [usize; 4], data: Vec<f32>) -> TractResult<TVec<TValue>> {

@@ -2,6 +2,7 @@
 //! (evaluation and benchmark tools, tests) and in the browser's inference worker.
 
 pub mod bench;
+pub mod depthwise;
 pub mod emotion;
 pub mod face;
 pub mod fer;

@@ -23,12 +23,9 @@ fn main() -> TractResult<()> {
         .position(|a| a == "--profile")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok());
-    let mut model = tract_onnx::onnx()
-        .model_for_path(&args[1])?
-        .with_input_fact(0, f32::fact(&shape).into())?
-        .into_optimized()?;
-    // As the app loads it (crates/vision/src/face.rs).
-    interviewer_vision::pool::replace_max_pools(&mut model)?;
+    // As the app loads it natively (in wasm it also gets its own depthwise and max-pool
+    // kernels: crates/vision/src/face.rs).
+    let model = interviewer_vision::face::optimise(&std::fs::read(&args[1])?, &shape)?;
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for node in &model.nodes {
         let name = node.op.name().to_string();

@@ -1,0 +1,53 @@
+//! The shipped models with our depthwise and max-pool kernels in place of tract's (as the
+//! wasm build loads them): every such node replaced, outputs within rounding of tract's.
+//! (In wasm, tract moves some depthwise convolutions channels-last while decluttering, where
+//! it has a channel-inner kernel; those stay tract's.)
+//! Natively this runs the kernels' scalar code; `cargo test --target wasm32-unknown-unknown`
+//! runs their simd128 code through the browser tests.
+
+use interviewer_vision::bench::{self, MODELS};
+use interviewer_vision::face::optimise_with;
+use tract_onnx::prelude::*;
+
+#[test]
+fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
+    for (name, file, shape) in MODELS {
+        let dir = if name == "emotion" { "emotion" } else { "face" };
+        let bytes =
+            std::fs::read(format!("{}/{dir}/{file}", interviewer_vision::MODELS_DIR)).unwrap();
+        let theirs = optimise_with(&bytes, &shape, false).unwrap();
+        let ours = optimise_with(&bytes, &shape, true).unwrap();
+        let count = |m: &TypedModel, op: &str| m.nodes.iter().filter(|n| n.op.name() == op).count();
+        assert_eq!(count(&ours, "DepthWiseConv"), 0, "{name}");
+        assert_eq!(count(&ours, "OptMaxPool"), 0, "{name}");
+        assert_eq!(
+            count(&ours, "Depthwise") + count(&ours, "MaxPool2x2"),
+            count(&theirs, "DepthWiseConv") + count(&theirs, "OptMaxPool"),
+            "{name}"
+        );
+        let len: usize = shape.iter().product();
+        let input = Tensor::from_shape(&shape, &bench::input(len, 1)).unwrap();
+        let run = |m: TypedModel| {
+            m.into_runnable()
+                .unwrap()
+                .run(tvec!(input.clone().into()))
+                .unwrap()
+        };
+        let (a, b) = (run(ours), run(theirs));
+        for (x, y) in a.iter().zip(b.iter()) {
+            let (x, y) = (
+                x.to_plain_array_view::<f32>().unwrap(),
+                y.to_plain_array_view::<f32>().unwrap(),
+            );
+            let scale = y.iter().fold(1f32, |m, v| m.max(v.abs()));
+            let diff = x
+                .iter()
+                .zip(y.iter())
+                .fold(0f32, |m, (p, q)| m.max((p - q).abs()));
+            assert!(
+                diff <= 1e-5 * scale,
+                "{name}: max difference {diff} (outputs up to {scale})"
+            );
+        }
+    }
+}
