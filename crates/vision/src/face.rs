@@ -32,7 +32,8 @@ pub fn optimise(onnx: &[u8], shape: &[usize]) -> TractResult<TypedModel> {
     )
 }
 
-/// [`optimise`], with or without our depthwise and max-pool kernels in place of tract's.
+/// [`optimise`], with or without our depthwise, PReLU and max-pool kernels in place of
+/// tract's.
 pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<TypedModel> {
     let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
@@ -41,6 +42,7 @@ pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<Ty
         .into_decluttered()?;
     if ours {
         crate::depthwise::replace_depthwise(&mut model)?;
+        crate::prelu::replace_prelu_chains(&mut model)?;
     }
     let mut model = model.into_optimized()?;
     if ours {

@@ -9,6 +9,7 @@ pub mod fer;
 pub mod fer_pipeline;
 pub mod image;
 pub mod pool;
+pub mod prelu;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod video;
 pub mod warp;
