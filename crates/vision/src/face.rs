@@ -32,8 +32,8 @@ pub fn optimise(onnx: &[u8], shape: &[usize]) -> TractResult<TypedModel> {
     )
 }
 
-/// [`optimise`], with or without our depthwise, PReLU and max-pool kernels in place of
-/// tract's.
+/// [`optimise`], with or without our depthwise, PReLU, max-pool and pad kernels in place
+/// of tract's.
 pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<TypedModel> {
     let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
@@ -47,6 +47,7 @@ pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<Ty
     let mut model = model.into_optimized()?;
     if ours {
         crate::pool::replace_max_pools(&mut model)?;
+        crate::pad::replace_pads(&mut model)?;
     }
     Ok(model)
 }

@@ -8,6 +8,7 @@ pub mod face;
 pub mod fer;
 pub mod fer_pipeline;
 pub mod image;
+pub mod pad;
 pub mod pool;
 pub mod prelu;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,4 +1,4 @@
-//! The shipped models with our depthwise, PReLU and max-pool kernels in place of tract's (as the
+//! The shipped models with our depthwise, PReLU, max-pool and pad kernels in place of tract's (as the
 //! wasm build loads them): every such node replaced, outputs within rounding of tract's.
 //! (In wasm, tract moves some depthwise convolutions channels-last while decluttering, where
 //! it has a channel-inner kernel; those stay tract's.)
@@ -28,6 +28,8 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
         };
         assert_eq!(chains(&ours), 0, "{name}");
         assert_eq!(count(&ours, "PreluChain"), chains(&theirs), "{name}");
+        assert_eq!(count(&ours, "Pad"), 0, "{name}");
+        assert_eq!(count(&ours, "PadF32"), count(&theirs, "Pad"), "{name}");
         assert_eq!(
             count(&ours, "Depthwise") + count(&ours, "MaxPool2x2"),
             count(&theirs, "DepthWiseConv") + count(&theirs, "OptMaxPool"),
