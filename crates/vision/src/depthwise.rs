@@ -278,10 +278,8 @@ pub fn replace_depthwise(model: &mut TypedModel) -> TractResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel_test::{ours_and_tracts, Stage};
     use tract_onnx::tract_core::ops::cnn::{PaddingSpec, PoolSpec};
-
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
     /// Within rounding of tract's own depthwise convolution: strides 1 and 2, the pads the
     /// models use and others, widths that leave a scalar tail.
@@ -335,28 +333,11 @@ mod tests {
             let out = model.wire_node("dw", conv, &[src, k, b]).unwrap();
             model.select_output_outlets(&out).unwrap();
             let input = Tensor::from_shape(&shape, &data).unwrap();
-            let reference = model
-                .clone()
-                .into_optimized()
-                .unwrap()
-                .into_runnable()
-                .unwrap()
-                .run(tvec!(input.clone().into()))
-                .unwrap();
-            let mut ours = model;
-            assert_eq!(replace_depthwise(&mut ours).unwrap(), 1);
-            let got = ours
-                .into_optimized()
-                .unwrap()
-                .into_runnable()
-                .unwrap()
-                .run(tvec!(input.into()))
-                .unwrap();
+            let (ours, theirs) = ours_and_tracts(model, &input, Stage::Before, replace_depthwise);
             let case = format!("{c}x{h}x{w} stride {s} pads {pt},{pb},{pl},{pr} chw {chw}");
-            assert_eq!(got[0].shape(), reference[0].shape(), "{case}");
             let (a, b) = (
-                got[0].to_plain_array_view::<f32>().unwrap(),
-                reference[0].to_plain_array_view::<f32>().unwrap(),
+                ours.to_plain_array_view::<f32>().unwrap(),
+                theirs.to_plain_array_view::<f32>().unwrap(),
             );
             for (x, y) in a.iter().zip(b.iter()) {
                 assert!((x - y).abs() < 1e-5, "{case}: {x} vs {y}");

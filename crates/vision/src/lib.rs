@@ -8,6 +8,8 @@ pub mod face;
 pub mod fer;
 pub mod fer_pipeline;
 pub mod image;
+#[cfg(test)]
+mod kernel_test;
 pub mod pad;
 pub mod pool;
 pub mod prelu;

@@ -114,9 +114,7 @@ pub fn replace_pads(model: &mut TypedModel) -> TractResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+    use crate::kernel_test::{ours_and_tracts, Stage};
 
     /// The same values as tract's `Pad`, padding channels, borders and several axes at once.
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -140,20 +138,10 @@ mod tests {
             };
             let out = model.wire_node("pad", op, &[src]).unwrap();
             model.select_output_outlets(&out).unwrap();
-            let theirs = model.clone().into_optimized().unwrap();
-            let mut ours = model.into_optimized().unwrap();
-            assert_eq!(replace_pads(&mut ours).unwrap(), 1, "{shape:?} {pads:?}");
-            let run = |m: TypedModel| {
-                m.into_runnable()
-                    .unwrap()
-                    .run(tvec!(input.clone().into()))
-                    .unwrap()
-            };
-            let (a, b) = (run(ours), run(theirs));
-            assert_eq!(a[0].shape(), b[0].shape());
+            let (ours, theirs) = ours_and_tracts(model, &input, Stage::After, replace_pads);
             assert_eq!(
-                a[0].to_plain_array_view::<f32>().unwrap(),
-                b[0].to_plain_array_view::<f32>().unwrap(),
+                ours.to_plain_array_view::<f32>().unwrap(),
+                theirs.to_plain_array_view::<f32>().unwrap(),
                 "{shape:?} {pads:?}"
             );
         }

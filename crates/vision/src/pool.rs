@@ -145,10 +145,7 @@ pub fn replace_max_pools(model: &mut TypedModel) -> TractResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    // In wasm this runs the simd128 path, in headless Chromium like the other wasm tests.
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+    use crate::kernel_test::{ours_and_tracts, Stage};
 
     /// The same values as tract's own max-pool, on even and odd sizes.
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -172,25 +169,10 @@ mod tests {
                 .wire_node("pool", MaxPool::new(spec, None), &[src])
                 .unwrap();
             model.select_output_outlets(&pool).unwrap();
-            let reference = model
-                .clone()
-                .into_optimized()
-                .unwrap()
-                .into_runnable()
-                .unwrap()
-                .run(tvec!(tensor.clone().into()))
-                .unwrap();
-            let mut ours = model.into_optimized().unwrap();
-            assert_eq!(replace_max_pools(&mut ours).unwrap(), 1, "{c}x{h}x{w}");
-            let got = ours
-                .into_runnable()
-                .unwrap()
-                .run(tvec!(tensor.into()))
-                .unwrap();
-            assert_eq!(got[0].shape(), reference[0].shape());
+            let (ours, theirs) = ours_and_tracts(model, &tensor, Stage::After, replace_max_pools);
             assert_eq!(
-                got[0].to_plain_array_view::<f32>().unwrap(),
-                reference[0].to_plain_array_view::<f32>().unwrap(),
+                ours.to_plain_array_view::<f32>().unwrap(),
+                theirs.to_plain_array_view::<f32>().unwrap(),
                 "{c}x{h}x{w}"
             );
         }

@@ -209,10 +209,8 @@ pub fn replace_prelu_chains(model: &mut TypedModel) -> TractResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernel_test::{ours_and_tracts, Stage};
     use tract_onnx::tract_core::ops::math;
-
-    #[cfg(target_arch = "wasm32")]
-    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
     /// The same values as tract's Min, Mul, Add: channels first and last, with tails.
     #[cfg_attr(not(target_arch = "wasm32"), test)]
@@ -242,22 +240,15 @@ mod tests {
             let add = model.wire_node("add", math::add(), &[src, mul[0]]).unwrap();
             model.select_output_outlets(&add).unwrap();
             let input = Tensor::from_shape(&shape, &x).unwrap();
-            let run = |m: TypedModel| {
-                m.into_optimized()
-                    .unwrap()
-                    .into_runnable()
-                    .unwrap()
-                    .run(tvec!(input.clone().into()))
-                    .unwrap()
-            };
-            let reference = run(model.clone());
-            assert_eq!(replace_prelu_chains(&mut model).unwrap(), 1, "{shape:?}");
-            let op = model.nodes.iter().find_map(|n| n.op_as::<PreluChain>());
+            let mut swapped = model.clone();
+            replace_prelu_chains(&mut swapped).unwrap();
+            let op = swapped.nodes.iter().find_map(|n| n.op_as::<PreluChain>());
             assert_eq!(op.map(|o| o.axis), Some(axis));
-            let got = run(model);
+            let (ours, theirs) =
+                ours_and_tracts(model, &input, Stage::Before, replace_prelu_chains);
             assert_eq!(
-                got[0].to_plain_array_view::<f32>().unwrap(),
-                reference[0].to_plain_array_view::<f32>().unwrap(),
+                ours.to_plain_array_view::<f32>().unwrap(),
+                theirs.to_plain_array_view::<f32>().unwrap(),
                 "{shape:?}"
             );
         }
