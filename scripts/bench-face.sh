@@ -15,5 +15,6 @@ cargo run -q --release -p interviewer-vision --bin analyse-video -- "$clip" --ou
 cargo run -q --release -p interviewer-vision --bin analyse-video -- "$clip" --out /dev/null --both-irises
 
 echo "== wasm32 +simd128 in headless Chromium (release)"
-cargo test -q --release --target wasm32-unknown-unknown -p interviewer-vision --test wasm_face -- \
+# no -q: cargo would pass --quiet on to wasm-bindgen-test-runner, which refuses it
+cargo test --release --target wasm32-unknown-unknown -p interviewer-vision --test wasm_face -- \
   --include-ignored --nocapture bench_face_pipeline 2>&1 | grep -v '^$' | grep -v '^test result' || true
