@@ -80,14 +80,23 @@ async function main() {
     results.variants.push({ file, model: m.name, bytes: bytes.length, tract: stats(t.times), ort: stats(o.times), maxAbsDiffVsFp32: diff, maxAbsRef: scale });
     log(`${file}: tract ${stats(t.times).median.toFixed(2)} ms, ort ${stats(o.times).median.toFixed(2)} ms, vs fp32 ${diff.toExponential(2)}`);
   }
+  // The shipped files and inputs, fetched once for the knob sets and the profiles below
+  // (messages copy them, nothing is transferred, so they stay usable).
+  const params = new URLSearchParams(location.search);
+  const sets = (params.get('knobs') || '').split(';').filter(Boolean);
+  const shipped = new Map();
+  if (sets.length || params.get('profile')) {
+    for (const m of MODELS) {
+      const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
+      shipped.set(m.name, { bytes, input: benchInput(m.shape.reduce((a, b) => a * b, 1), 1) });
+    }
+  }
   // ?knobs=A=1,B=2;C=3: each set of tract knobs (conv strategy, im2col thresholds), each
   // shipped model loaded with it in the same worker; outputs against the default load's.
   results.knobs = [];
-  const sets = (new URLSearchParams(location.search).get('knobs') || '').split(';').filter(Boolean);
   for (const knobs of sets) {
     for (const m of MODELS) {
-      const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
-      const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
+      const { bytes, input } = shipped.get(m.name);
       const t = await ask(tract, { type: 'bench', model: m.name, onnx: bytes, knobs, input: input.slice(), runs: RUNS }, 'bench');
       const ref = results.models.find((x) => x.model === m.name).reference;
       const { diff } = compare(ref, t.outputs);
@@ -96,11 +105,10 @@ async function main() {
     }
   }
   // ?profile=1: where each model's time goes in tract wasm, per node of the optimised graph.
-  if (new URLSearchParams(location.search).get('profile')) {
+  if (params.get('profile')) {
     results.profiles = [];
     for (const m of MODELS) {
-      const bytes = new Uint8Array(await (await fetch(APP + m.file)).arrayBuffer());
-      const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
+      const { bytes, input } = shipped.get(m.name);
       const p = await ask(tract, { type: 'profile', model: m.name, onnx: bytes, input, runs: RUNS }, 'profile');
       results.profiles.push({ model: m.name, ...JSON.parse(p.json) });
       log(`${m.name}: profiled`);

@@ -82,8 +82,13 @@ impl Variant {
         let scope = tract_onnx::tract_core::knobs::KnobScope::new(
             knobs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         )?;
+        scope.enter(|| Self::from_optimised(crate::face::optimise(onnx, &shape)?, shape))
+    }
+
+    /// From a graph already optimised (`face::optimise`), e.g. one just listed.
+    pub fn from_optimised(model: TypedModel, shape: [usize; 4]) -> TractResult<Variant> {
         Ok(Variant {
-            plan: scope.enter(|| crate::face::load(onnx, shape))?,
+            plan: model.into_runnable()?,
             shape,
         })
     }

@@ -27,12 +27,14 @@ pub struct Depthwise {
 }
 
 impl Depthwise {
-    fn output_hw(&self, h: usize, w: usize) -> (usize, usize) {
+    /// The output's shape for an input of shape `[.., H, W]`: the same leading axes.
+    fn output_shape(&self, input: &[usize]) -> TVec<usize> {
         let out = |len: usize, k: usize, s: usize, p: [usize; 2]| (len + p[0] + p[1] - k) / s + 1;
-        (
-            out(h, self.kernel[0], self.stride[0], self.pad_h),
-            out(w, self.kernel[1], self.stride[1], self.pad_w),
-        )
+        let mut shape: TVec<usize> = input.into();
+        let r = shape.len();
+        shape[r - 2] = out(input[r - 2], self.kernel[0], self.stride[0], self.pad_h);
+        shape[r - 1] = out(input[r - 1], self.kernel[1], self.stride[1], self.pad_w);
+        shape
     }
 }
 
@@ -55,7 +57,11 @@ impl EvalOp for Depthwise {
             bail!("Depthwise wants an NCHW or CHW input, got {shape:?}")
         };
         let [kh, kw] = self.kernel;
-        let (oh, ow) = self.output_hw(h, w);
+        let out_shape = self.output_shape(shape);
+        let (oh, ow) = (
+            out_shape[out_shape.len() - 2],
+            out_shape[out_shape.len() - 1],
+        );
         let data = inputs[0].try_as_plain_ram()?;
         let data = data.as_slice::<f32>()?;
         let kernel = inputs[1].try_as_plain_ram()?;
@@ -69,10 +75,6 @@ impl EvalOp for Depthwise {
         );
         // One padded plane, reused: its border stays zero, its interior is overwritten.
         let mut padded = vec![0.0f32; ph * pw];
-        let mut out_shape: TVec<usize> = shape.into();
-        let rank = out_shape.len();
-        out_shape[rank - 2] = oh;
-        out_shape[rank - 1] = ow;
         let mut out = Tensor::zero::<f32>(&out_shape)?;
         {
             let mut plain = out.try_as_plain_ram_mut()?;
@@ -108,11 +110,7 @@ impl TypedOp for Depthwise {
             .as_concrete()
             .ok_or_else(|| format_err!("Depthwise needs a concrete input shape"))?;
         ensure!(s.len() >= 3);
-        let (oh, ow) = self.output_hw(s[s.len() - 2], s[s.len() - 1]);
-        let mut out: TVec<usize> = s.into();
-        out[s.len() - 2] = oh;
-        out[s.len() - 1] = ow;
-        Ok(tvec!(f32::fact(out)))
+        Ok(tvec!(f32::fact(self.output_shape(s))))
     }
     as_op!();
 }
@@ -216,7 +214,7 @@ fn conv_row_simd(_: &[&[f32]], _: &[f32], _: usize, _: usize, _: f32, _: &mut [f
 }
 
 /// Puts [`Depthwise`] in place of each float depthwise convolution over NCHW or CHW (one input
-/// and one output channel per group, OIHW kernel, no dilation, stride 1 or 2) of a
+/// and one output channel per group, OIHW 3x3 kernel, no dilation, stride 1 or 2) of a
 /// decluttered model, before `into_optimized`; returns how many it replaced.
 pub fn replace_depthwise(model: &mut TypedModel) -> TractResult<usize> {
     let mut replaced = 0;
@@ -241,7 +239,9 @@ pub fn replace_depthwise(model: &mut TypedModel) -> TractResult<usize> {
             )
             || input.datum_type != f32::datum_type()
             || model.nodes[id].inputs.len() != 3
-            || spec.kernel_shape.len() != 2
+            // 3x3 only: the kernel the vector code is written for (any other size
+            // would run the scalar loop, slower than tract's).
+            || spec.kernel_shape[..] != [3, 3]
             || spec
                 .dilations
                 .as_ref()
@@ -262,11 +262,8 @@ pub fn replace_depthwise(model: &mut TypedModel) -> TractResult<usize> {
             pad_w: [pads[1].pad_before, pads[1].pad_after],
         };
         // The same output shape as tract's, or leave it to tract.
-        let (oh, ow) = op.output_hw(hw[0], hw[1]);
-        let mut expected: TVec<usize> = shape.into();
-        expected[shape.len() - 2] = oh;
-        expected[shape.len() - 1] = ow;
-        if model.nodes[id].outputs[0].fact.shape.as_concrete() != Some(&expected[..]) {
+        if model.nodes[id].outputs[0].fact.shape.as_concrete() != Some(&op.output_shape(shape)[..])
+        {
             continue;
         }
         model.nodes[id].op = Box::new(op);

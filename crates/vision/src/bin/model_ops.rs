@@ -23,8 +23,8 @@ fn main() -> TractResult<()> {
         .position(|a| a == "--profile")
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok());
-    // As the app loads it natively (in wasm it also gets its own depthwise and max-pool
-    // kernels: crates/vision/src/face.rs).
+    // As the app loads it natively (in wasm it also gets its own depthwise, PReLU,
+    // max-pool and pad kernels: crates/vision/src/face.rs).
     let model = interviewer_vision::face::optimise(&std::fs::read(&args[1])?, &shape)?;
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for node in &model.nodes {
@@ -48,17 +48,17 @@ fn main() -> TractResult<()> {
         println!("{n:5}  {k}");
     }
     if let Some(runs) = profile_runs {
-        profile(&args[1], &shape, runs)?;
+        profile(model, &shape, runs)?;
     }
     Ok(())
 }
 
-fn profile(path: &str, shape: &[usize], runs: usize) -> TractResult<()> {
+fn profile(model: TypedModel, shape: &[usize], runs: usize) -> TractResult<()> {
     use interviewer_vision::bench;
     let shape: [usize; 4] = shape.try_into().map_err(|_| {
         tract_onnx::tract_core::internal::format_err!("the profile needs a 4-d input shape")
     })?;
-    let variant = bench::Variant::load(&std::fs::read(path)?, shape)?;
+    let variant = bench::Variant::from_optimised(model, shape)?;
     let data = bench::input(shape.iter().product(), 1);
     variant.profile(&data, 10, || 0.0)?; // warm-up
     let start = std::time::Instant::now();
