@@ -11,6 +11,7 @@ pub mod image;
 #[cfg(test)]
 mod kernel_test;
 pub mod pad;
+pub mod pointwise;
 pub mod pool;
 pub mod prelu;
 #[cfg(not(target_arch = "wasm32"))]

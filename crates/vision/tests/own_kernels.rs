@@ -1,5 +1,6 @@
-//! The shipped models with our depthwise, PReLU, max-pool and pad kernels in place of tract's (as the
-//! wasm build loads them): every such node replaced, outputs within rounding of tract's.
+//! The shipped models with our depthwise, PReLU, 1x1 convolution, max-pool and pad kernels
+//! in place of tract's (as the wasm build loads them): every such node replaced, outputs
+//! within rounding of tract's.
 //! (In wasm, tract moves some depthwise convolutions channels-last while decluttering, where
 //! it has a channel-inner kernel; those stay tract's.)
 //! Natively this runs the kernels' scalar code; `cargo test --target wasm32-unknown-unknown`
@@ -7,6 +8,7 @@
 
 use interviewer_vision::bench::{self, MODELS};
 use interviewer_vision::face::optimise_with;
+use interviewer_vision::pointwise::{Activation, Pointwise};
 use tract_onnx::prelude::*;
 
 #[test]
@@ -26,10 +28,40 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
                 .filter(|n| n.op.name().contains("Min+Mul+Add"))
                 .count()
         };
+        let pointwise: Vec<&Pointwise> = ours
+            .nodes
+            .iter()
+            .filter_map(|n| n.op_as::<Pointwise>())
+            .collect();
+        // Each of ours in place of one of tract's matrix products, with the PReLU or the
+        // residual's channel pad it took in.
+        assert_eq!(
+            count(&ours, "OptMatMul") + pointwise.len(),
+            count(&theirs, "OptMatMul"),
+            "{name}"
+        );
+        let fused_prelu = pointwise
+            .iter()
+            .filter(|p| matches!(p.activation, Activation::Prelu(_)))
+            .count();
+        let fused_pads = pointwise.iter().filter(|p| p.pads_residual()).count();
+        eprintln!(
+            "{name}: {} 1x1 convolutions ours ({fused_prelu} with PReLU, {fused_pads} with a padded residual)",
+            pointwise.len()
+        );
+        assert!(name == "emotion" || !pointwise.is_empty(), "{name}");
         assert_eq!(chains(&ours), 0, "{name}");
-        assert_eq!(count(&ours, "PreluChain"), chains(&theirs), "{name}");
+        assert_eq!(
+            count(&ours, "PreluChain") + fused_prelu,
+            chains(&theirs),
+            "{name}"
+        );
         assert_eq!(count(&ours, "Pad"), 0, "{name}");
-        assert_eq!(count(&ours, "PadF32"), count(&theirs, "Pad"), "{name}");
+        assert_eq!(
+            count(&ours, "PadF32") + fused_pads,
+            count(&theirs, "Pad"),
+            "{name}"
+        );
         assert_eq!(
             count(&ours, "Depthwise") + count(&ours, "MaxPool2x2"),
             count(&theirs, "DepthWiseConv") + count(&theirs, "OptMaxPool"),
