@@ -32,8 +32,8 @@ pub fn optimise(onnx: &[u8], shape: &[usize]) -> TractResult<TypedModel> {
     )
 }
 
-/// [`optimise`], with or without our depthwise, PReLU, 1x1 convolution, max-pool and pad
-/// kernels in place of tract's.
+/// [`optimise`], with or without our depthwise, direct and 1x1 convolution, PReLU, max-pool
+/// and pad kernels in place of tract's.
 pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<TypedModel> {
     let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
@@ -42,6 +42,7 @@ pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<Ty
         .into_decluttered()?;
     if ours {
         crate::depthwise::replace_depthwise(&mut model)?;
+        crate::direct_conv::replace_direct_convs(&mut model)?;
         crate::prelu::replace_prelu_chains(&mut model)?;
         crate::pointwise::replace_pointwise(&mut model)?;
     }

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod depthwise;
+pub mod direct_conv;
 pub mod emotion;
 pub mod face;
 pub mod fer;

@@ -1,12 +1,13 @@
-//! The shipped models with our depthwise, PReLU, 1x1 convolution, max-pool and pad kernels
-//! in place of tract's (as the wasm build loads them): every such node replaced, outputs
-//! within rounding of tract's.
+//! The shipped models with our depthwise, direct and 1x1 convolution, PReLU, max-pool and
+//! pad kernels in place of tract's (as the wasm build loads them): every such node
+//! replaced, outputs within rounding of tract's.
 //! (In wasm, tract moves some depthwise convolutions channels-last while decluttering, where
 //! it has a channel-inner kernel; those stay tract's.)
 //! Natively this runs the kernels' scalar code; `cargo test --target wasm32-unknown-unknown`
 //! runs their simd128 code through the browser tests.
 
 use interviewer_vision::bench::{self, MODELS};
+use interviewer_vision::direct_conv::DirectConv;
 use interviewer_vision::face::optimise_with;
 use interviewer_vision::pointwise::{Activation, Pointwise};
 use tract_onnx::prelude::*;
@@ -33,10 +34,15 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
             .iter()
             .filter_map(|n| n.op_as::<Pointwise>())
             .collect();
+        let direct: Vec<&DirectConv> = ours
+            .nodes
+            .iter()
+            .filter_map(|n| n.op_as::<DirectConv>())
+            .collect();
         // Each of ours in place of one of tract's matrix products, with the PReLU or the
-        // residual's channel pad it took in.
+        // residual's channel pad it took in (and the direct ones with their own padding).
         assert_eq!(
-            count(&ours, "OptMatMul") + pointwise.len(),
+            count(&ours, "OptMatMul") + pointwise.len() + direct.len(),
             count(&theirs, "OptMatMul"),
             "{name}"
         );
@@ -46,10 +52,14 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
             .count();
         let fused_pads = pointwise.iter().filter(|p| p.pads_residual()).count();
         eprintln!(
-            "{name}: {} 1x1 convolutions ours ({fused_prelu} with PReLU, {fused_pads} with a padded residual)",
-            pointwise.len()
+            "{name}: {} 1x1 convolutions ours ({fused_prelu} with PReLU, {fused_pads} with a padded residual), {} direct; pads {} ours, {} tract's",
+            pointwise.len(),
+            direct.len(),
+            count(&ours, "PadF32"),
+            count(&theirs, "Pad"),
         );
         assert!(name == "emotion" || !pointwise.is_empty(), "{name}");
+        assert!(name != "emotion" || direct.len() == 6, "{name}");
         assert_eq!(chains(&ours), 0, "{name}");
         assert_eq!(
             count(&ours, "PreluChain") + fused_prelu,
@@ -58,7 +68,7 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
         );
         assert_eq!(count(&ours, "Pad"), 0, "{name}");
         assert_eq!(
-            count(&ours, "PadF32") + fused_pads,
+            count(&ours, "PadF32") + fused_pads + direct.iter().filter(|d| d.pads()).count(),
             count(&theirs, "Pad"),
             "{name}"
         );
