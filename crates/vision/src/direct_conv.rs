@@ -280,9 +280,10 @@ mod simd {
         let p = l.corners.len();
         assert!(w.len() >= k * 4 * V && y.len() >= (o + 4 * V) * p);
         assert!(o + 4 * V <= l.bias.len());
-        // Every read is corner + offset, both built from the padded input's shape.
-        let last = (l.corners.iter().max().copied().unwrap_or(0)
-            + l.offsets.iter().max().copied().unwrap_or(0)) as usize;
+        // Every read is corner + offset, both built from the padded input's shape; both
+        // tables ascend, so their last entries are the largest (no scan per block).
+        let last = (l.corners.last().copied().unwrap_or(0) + l.offsets.last().copied().unwrap_or(0))
+            as usize;
         assert!(last < padded.len());
         let zero = f32x4_splat(0.0);
         let bias: [v128; V] = std::array::from_fn(|v| {
