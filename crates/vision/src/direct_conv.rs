@@ -11,11 +11,12 @@
 
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
-use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::cnn::conv::KernelFormat;
 use tract_onnx::tract_core::ops::cnn::Conv;
 use tract_onnx::tract_core::ops::nn::DataFormat;
 use tract_onnx::tract_core::{as_op, op_as_typed_op, op_out_of_plan};
+
+use crate::graph_match::{konst, relu_after, replace_output};
 
 /// Fewer input channels than this stay tract's: their few taps per output would not pay
 /// for the tile transposes (the face models' and emotion model's first layers).
@@ -374,12 +375,8 @@ pub fn replace_direct_convs(model: &mut TypedModel) -> TractResult<usize> {
         let Some(shape) = input.shape.as_concrete().map(TVec::from) else {
             continue;
         };
-        let konst = |slot: usize| {
-            node.inputs
-                .get(slot)
-                .and_then(|&o| model.outlet_fact(o).ok()?.konst.clone())
-        };
-        let (Some(weights), Some(bias)) = (konst(1), konst(2)) else {
+        let input_konst = |slot: usize| konst(model, *node.inputs.get(slot)?);
+        let (Some(weights), Some(bias)) = (input_konst(1), input_konst(2)) else {
             continue;
         };
         if conv.group != 1
@@ -411,36 +408,14 @@ pub fn replace_direct_convs(model: &mut TypedModel) -> TractResult<usize> {
         };
         let stride = spec.strides.clone().unwrap_or_else(|| tvec!(1, 1));
         let pads = spec.computed_padding(&shape[shape.len() - 2..]);
-        let mut relu = false;
-        let mut last = id;
-        let succ = &node.outputs[0].successors;
-        if let [next] = &succ[..] {
-            let next = &model.nodes[next.node];
-            let is_max = next
-                .op_as::<TypedBinOp>()
-                .is_some_and(|op| op.0.name() == "Max");
-            let zero = next.inputs.len() == 2
-                && next.inputs[0] == OutletId::new(id, 0)
-                && model
-                    .outlet_fact(next.inputs[1])?
-                    .konst
-                    .as_ref()
-                    .is_some_and(|z| {
-                        z.to_plain_array_view::<f32>()
-                            .is_ok_and(|v| v.iter().all(|&v| v == 0.0))
-                    });
-            if is_max && zero {
-                relu = true;
-                last = next.id;
-            }
-        }
+        let relu_node = relu_after(model, OutletId::new(id, 0));
         let op = DirectConv::new(
             weights.clone(),
             Arc::new(bias),
             [stride[0], stride[1]],
             [pads[0].pad_before, pads[0].pad_after],
             [pads[1].pad_before, pads[1].pad_after],
-            relu,
+            relu_node.is_some(),
         )?;
         // The same output shape as tract's, or leave it to tract.
         if model.nodes[id].outputs[0].fact.shape.as_concrete()
@@ -448,12 +423,8 @@ pub fn replace_direct_convs(model: &mut TypedModel) -> TractResult<usize> {
         {
             continue;
         }
-        let mut patch = TypedModelPatch::new("direct-conv");
-        let wires = patch.taps(model, &[model.nodes[id].inputs[0]])?;
-        let name = model.nodes[last].name.clone();
-        let out = patch.wire_node(name, op, &wires)?;
-        patch.shunt_outside(model, OutletId::new(last, 0), out[0])?;
-        patch.apply(model)?;
+        let input = model.nodes[id].inputs[0];
+        replace_output(model, "direct-conv", op, &[input], relu_node.unwrap_or(id))?;
         replaced += 1;
     }
     Ok(replaced)

@@ -8,6 +8,7 @@ pub mod emotion;
 pub mod face;
 pub mod fer;
 pub mod fer_pipeline;
+mod graph_match;
 pub mod image;
 #[cfg(test)]
 mod kernel_test;

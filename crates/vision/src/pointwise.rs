@@ -13,10 +13,10 @@
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
 use tract_onnx::tract_core::ops::array::{Pad, PadMode};
-use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::ops::einsum::EinSum;
 use tract_onnx::tract_core::{as_op, op_as_typed_op, op_out_of_plan};
 
+use crate::graph_match::{all_zero, bin_op, konst, only_successor, relu_after, replace_output};
 use crate::prelu::PreluChain;
 
 /// Inputs: `x` `[N, Ci, H, W]` or `[Ci, H, W]` (or channels last: `[.., H, W, Ci]`), and
@@ -563,21 +563,6 @@ mod simd {
     }
 }
 
-fn bin_op<'a>(node: &'a TypedNode, name: &str) -> Option<&'a TypedNode> {
-    let op = node.op_as::<TypedBinOp>()?;
-    (op.0.name() == name && node.inputs.len() == 2).then_some(node)
-}
-
-fn konst(model: &TypedModel, outlet: OutletId) -> Option<Arc<Tensor>> {
-    model.outlet_fact(outlet).ok()?.konst.clone()
-}
-
-/// The one node `outlet` feeds, when it feeds only one.
-fn only_successor(model: &TypedModel, outlet: OutletId) -> Option<&TypedNode> {
-    let succ = &model.nodes[outlet.node].outputs[outlet.slot].successors;
-    (succ.len() == 1).then(|| &model.nodes[succ[0].node])
-}
-
 /// Whether `einsum` is a 1x1 convolution of `x` by a `[Co, C]` matrix, and its layout:
 /// `x` `[.., C, H, W]` or `[.., H, W, C]` into `[.., Co, H, W]` or `[.., H, W, Co]`, where
 /// the leading axes are the same, or those of `x` and the output all of size one (checked
@@ -717,18 +702,12 @@ pub fn replace_pointwise(model: &mut TypedModel) -> TractResult<usize> {
         }
         // The activation: a Max with zero, or our PReLU along the channels.
         let mut activation = Activation::None;
-        if let Some(next) = only_successor(model, OutletId::new(last, 0)) {
+        if let Some(max) = relu_after(model, OutletId::new(last, 0)) {
+            activation = Activation::Relu;
+            last = max;
+        } else if let Some(next) = only_successor(model, OutletId::new(last, 0)) {
             let from_last = next.inputs[0] == OutletId::new(last, 0);
-            if let Some(max) = bin_op(next, "Max") {
-                let zero = konst(model, max.inputs[1]).is_some_and(|z| {
-                    z.to_plain_array_view::<f32>()
-                        .is_ok_and(|v| v.iter().all(|&v| v == 0.0))
-                });
-                if from_last && zero {
-                    activation = Activation::Relu;
-                    last = max.id;
-                }
-            } else if let Some(prelu) = next.op_as::<PreluChain>() {
+            if let Some(prelu) = next.op_as::<PreluChain>() {
                 let c = konst(model, next.inputs[1]);
                 if let Some(c) = c.filter(|c| c.len() == co && prelu.axis == chan && from_last) {
                     let c = c.clone().into_tensor().into_shape(&[co])?;
@@ -738,12 +717,7 @@ pub fn replace_pointwise(model: &mut TypedModel) -> TractResult<usize> {
             }
         }
         let op = Pointwise::new(weights.clone(), bias, residual, activation, lead, layout)?;
-        let mut patch = TypedModelPatch::new("pointwise");
-        let wires = patch.taps(model, &taps)?;
-        let name = model.nodes[last].name.clone();
-        let out = patch.wire_node(name, op, &wires)?;
-        patch.shunt_outside(model, OutletId::new(last, 0), out[0])?;
-        patch.apply(model)?;
+        replace_output(model, "pointwise", op, &taps, last)?;
         replaced += 1;
     }
     Ok(replaced)
@@ -757,11 +731,7 @@ fn channel_pad(model: &TypedModel, outlet: OutletId, chan: usize) -> Option<(Out
     let PadMode::Constant(value) = &pad.mode else {
         return None;
     };
-    let zero = value
-        .to_plain_array_view::<f32>()
-        .ok()?
-        .iter()
-        .all(|&v| v == 0.0);
+    let zero = all_zero(value);
     let only_channels = pad
         .pads
         .iter()

@@ -8,8 +8,9 @@
 
 use tract_onnx::prelude::*;
 use tract_onnx::tract_core::internal::*;
-use tract_onnx::tract_core::ops::binary::TypedBinOp;
 use tract_onnx::tract_core::{as_op, op_as_typed_op, op_out_of_plan};
+
+use crate::graph_match::{all_zero, bin_op, konst, replace_output};
 
 /// Inputs: `x`, and `c` broadcast along one axis of `x` (the channels).
 #[derive(Debug, Clone, Hash, PartialEq, Eq)]
@@ -135,14 +136,9 @@ mod simd {
     }
 }
 
-fn bin_op<'a>(model: &'a TypedModel, outlet: OutletId, name: &str) -> Option<&'a TypedNode> {
-    let node = &model.nodes[outlet.node];
-    let op = node.op_as::<TypedBinOp>()?;
-    (op.0.name() == name && node.inputs.len() == 2).then_some(node)
-}
-
-fn konst(model: &TypedModel, outlet: OutletId) -> Option<Arc<Tensor>> {
-    model.outlet_fact(outlet).ok()?.konst.clone()
+/// The node that produces `outlet`, when it is the binary op `name`.
+fn bin_op_at<'a>(model: &'a TypedModel, outlet: OutletId, name: &str) -> Option<&'a TypedNode> {
+    bin_op(&model.nodes[outlet.node], name)
 }
 
 /// Replaces each `Add(x, Mul(Min(x, 0), c))` over f32 (either operand order), with `c`
@@ -151,26 +147,21 @@ fn konst(model: &TypedModel, outlet: OutletId) -> Option<Arc<Tensor>> {
 pub fn replace_prelu_chains(model: &mut TypedModel) -> TractResult<usize> {
     let mut replaced = 0;
     for id in model.eval_order()? {
-        let Some(add) = bin_op(model, OutletId::new(id, 0), "Add") else {
+        let Some(add) = bin_op_at(model, OutletId::new(id, 0), "Add") else {
             continue;
         };
-        let found = (0..2).find_map(|side| {
-            let x = add.inputs[1 - side];
-            let mul = bin_op(model, add.inputs[side], "Mul")?;
-            let (min_side, c) = (0..2).find_map(|s| Some((s, konst(model, mul.inputs[1 - s])?)))?;
-            let min = bin_op(model, mul.inputs[min_side], "Min")?;
-            let zero = konst(model, min.inputs[1])?;
-            let only_here = |n: &TypedNode| n.outputs[0].successors.len() == 1;
-            (min.inputs[0] == x
-                && zero
-                    .to_plain_array_view::<f32>()
-                    .ok()?
-                    .iter()
-                    .all(|v| *v == 0.0)
-                && only_here(mul)
-                && only_here(min))
-            .then_some((x, mul.inputs[1 - min_side], c))
-        });
+        let found =
+            (0..2).find_map(|side| {
+                let x = add.inputs[1 - side];
+                let mul = bin_op_at(model, add.inputs[side], "Mul")?;
+                let (min_side, c) =
+                    (0..2).find_map(|s| Some((s, konst(model, mul.inputs[1 - s])?)))?;
+                let min = bin_op_at(model, mul.inputs[min_side], "Min")?;
+                let zero = konst(model, min.inputs[1])?;
+                let only_here = |n: &TypedNode| n.outputs[0].successors.len() == 1;
+                (min.inputs[0] == x && all_zero(&zero) && only_here(mul) && only_here(min))
+                    .then_some((x, mul.inputs[1 - min_side], c))
+            });
         let Some((x, c_outlet, c)) = found else {
             continue;
         };
@@ -189,18 +180,10 @@ pub fn replace_prelu_chains(model: &mut TypedModel) -> TractResult<usize> {
         {
             continue;
         }
-        let mut patch = TypedModelPatch::new("prelu-chain");
-        let taps = patch.taps(model, &[x, c_outlet])?;
-        let name = model.nodes[id].name.clone();
-        let out = patch.wire_node(
-            name,
-            PreluChain {
-                axis: axis + offset,
-            },
-            &taps,
-        )?;
-        patch.shunt_outside(model, OutletId::new(id, 0), out[0])?;
-        patch.apply(model)?;
+        let op = PreluChain {
+            axis: axis + offset,
+        };
+        replace_output(model, "prelu-chain", op, &[x, c_outlet], id)?;
         replaced += 1;
     }
     Ok(replaced)
