@@ -1,66 +1,59 @@
 // Service worker: after one visit the app loads and works with no network.
-// Precaches index.html and every asset it references (Trunk's hashed wasm/js/css), then
-// serves same-origin GETs cache-first, refreshing the page shell from the network when
-// it can. Nothing cross-origin is ever fetched.
-const CACHE = 'ai-interviewer-v3';
-const SHELL = ['./', './index.html', './manifest.webmanifest', './icon.svg', './pcm-capture.js',
-  './speech-worker_loader.js', './speech-worker.js', './speech-worker_bg.wasm',
-  './vision-worker_loader.js', './vision-worker.js', './vision-worker_bg.wasm',
-  './face_detection_short_range.onnx', './face_landmark.onnx', './iris_landmark.onnx', './emotion.onnx'];
-// Trunk hashes the main app's files; files without a hash (the worker, the worklet) can
-// change under the same name, so they are fetched network-first.
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/;
-
-async function precache() {
-  const cache = await caches.open(CACHE);
-  await cache.addAll(SHELL);
-  const html = await (await cache.match('./index.html')).text();
-  const urls = new Set();
-  for (const m of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
-    const u = new URL(m[1], self.registration.scope);
-    if (u.origin === self.location.origin) urls.add(u.href);
-  }
-  // Trunk's loader imports the wasm from the JS file: both are listed in index.html as
-  // modulepreload / preload links.
-  await cache.addAll([...urls]);
-}
+// The build (tools/post-build.mjs) fills in the list of every file the app needs and a
+// cache version made from their contents: a new build gets a new cache, the old one is
+// deleted. Same-origin GETs are served cache-first for the built files and network-first
+// for the page itself (a new deployment shows up on the next load); on-demand models
+// (speech recognition, content analysis) are cached the first time they are fetched, so
+// they work offline once the user has turned their feature on. Nothing cross-origin is
+// ever fetched.
+const PRECACHE = __PRECACHE__;
+const ON_DEMAND = __ON_DEMAND__;
+const CACHE = 'ai-interviewer-__VERSION__';
+// On-demand models keep their own cache across app versions (tens of MB).
+const MODELS = 'ai-interviewer-models';
 
 self.addEventListener('install', (e) => {
-  e.waitUntil(precache().then(() => self.skipWaiting()));
+  e.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(PRECACHE);
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (e) => {
   e.waitUntil((async () => {
-    for (const k of await caches.keys()) if (k !== CACHE) await caches.delete(k);
+    for (const k of await caches.keys()) if (k !== CACHE && k !== MODELS) await caches.delete(k);
     await self.clients.claim();
   })());
 });
+
+const isOnDemand = (url) => ON_DEMAND.some((f) => new URL(f, self.registration.scope).pathname === url.pathname);
 
 self.addEventListener('fetch', (e) => {
   const req = e.request;
   const url = new URL(req.url);
   if (req.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (req.mode === 'navigate' || !HASHED.test(url.pathname)) {
-    // Network first for the page and unhashed files (new deployments), cache when offline.
+  if (req.mode === 'navigate') {
+    // Network first for the page (new deployments), the cached copy when offline.
     e.respondWith((async () => {
       try {
         const res = await fetch(req);
-        const key = req.mode === 'navigate' ? './index.html' : req;
-        if (res.ok) (await caches.open(CACHE)).put(key, res.clone());
+        if (res.ok) (await caches.open(CACHE)).put('./index.html', res.clone());
         return res;
       } catch {
-        const key = req.mode === 'navigate' ? './index.html' : req;
-        return (await caches.match(key, { ignoreSearch: true })) || Response.error();
+        return (await caches.match('./index.html')) || (await caches.match('./')) || Response.error();
       }
     })());
     return;
   }
-  // Hashed assets never change: cache first, fill the cache on a miss.
   e.respondWith((async () => {
-    const hit = await caches.match(req);
+    const hit = await caches.match(req, { ignoreSearch: true });
     if (hit) return hit;
     const res = await fetch(req);
-    if (res.ok && res.type === 'basic') (await caches.open(CACHE)).put(req, res.clone());
+    if (res.ok && res.type === 'basic') {
+      const name = isOnDemand(url) ? MODELS : CACHE;
+      (await caches.open(name)).put(req, res.clone());
+    }
     return res;
   })());
 });

@@ -16,7 +16,7 @@ const { chromium } = require('playwright-core');
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 if (!args.dist) throw new Error('usage: node bench/models.mjs --dist DIR [--runs N] [--knobs SETS] [--profile 1]');
 const RUNS = Number(args.runs || 200);
-const mounts = [['/ai-interviewer/', args.dist], ['/bench/', HERE]];
+const mounts = [['/ai-interviewer/', args.dist], ['/bench/', HERE], ['/models/', join(HERE, '..', 'models')]];
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');

@@ -27,7 +27,8 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '
 
 /** /ai-interviewer/ -> the built app, /bench/ -> this folder (pages and node_modules). */
 async function serve() {
-  const mounts = [['/ai-interviewer/', DIST], ['/bench/', HERE]];
+  // /models/: the repository's models folder (its models.json is the one table of models).
+  const mounts = [['/ai-interviewer/', DIST], ['/bench/', HERE], ['/models/', join(HERE, '..', 'models')]];
   if (args.variants) mounts.push(['/variants/', args.variants]);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');

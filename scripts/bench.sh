@@ -19,7 +19,8 @@ echo "== native: tract per model (release)" >&2
 cargo run -q --release -p interviewer-vision --bin model-bench -- --runs "${BENCH_RUNS:-100}" > "$out/native.jsonl"
 
 echo "== the app, release build (as scripts/serve.sh builds it)" >&2
-trunk build --offline --release --public-url /ai-interviewer/ --dist "$out/dist" >&2
+# --all-features: the inference worker's `bench` feature (its timing and profiling handlers).
+trunk build --offline --release --all-features --public-url /ai-interviewer/ --dist "$out/dist" >&2
 
 echo "== the fake camera's clip: a real face, 640x480, 15 fps" >&2
 cargo run -q --release -p interviewer-vision --bin face-clip -- crates/vision/tests/fixtures/astronaut.png "$out/face.y4m" --seconds 10 --face-share 1

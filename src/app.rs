@@ -1,51 +1,14 @@
 //! The app shell: shared state in context, hash routing, the header.
 
-use crate::components::RecoveryBanner;
+use crate::components::{Notice, RecoveryBanner};
 use crate::pages::{
     history::History, home::Home, interview::Interview, report::Report, setup::Setup,
 };
-use interviewer_core::questions::{PlannedQuestion, Track};
+use crate::settings;
+use crate::state::{current_route, navigate, AppState};
 use interviewer_core::record::{MediaKind, TranscriptMode};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
-use wasm_bindgen::prelude::*;
-
-/// What the candidate chose on Home, carried to Setup and Interview.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
-    pub track: Track,
-    pub questions: Vec<PlannedQuestion>,
-}
-
-#[derive(Clone, Copy)]
-pub struct AppState {
-    pub route: RwSignal<Route>,
-    pub plan: RwSignal<Option<Plan>>,
-    /// Questions are not read aloud.
-    pub muted: RwSignal<bool>,
-    pub media: RwSignal<MediaKind>,
-    /// Speech recognition chosen in Setup for the next interview.
-    pub transcript: RwSignal<TranscriptMode>,
-}
-
-pub fn state() -> AppState {
-    expect_context::<AppState>()
-}
-
-/// Goes to a page. Only the URL changes here; the hashchange listener updates the route
-/// signal, so this works from async tasks that run outside any reactive owner.
-pub fn navigate(route: Route) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(&route.hash());
-    }
-}
-
-fn current_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::parse(&hash)
-}
 
 fn register_service_worker() {
     let Some(w) = web_sys::window() else { return };
@@ -59,11 +22,14 @@ pub fn App() -> impl IntoView {
     let state = AppState {
         route: RwSignal::new(current_route()),
         plan: RwSignal::new(None),
-        muted: RwSignal::new(false),
         media: RwSignal::new(MediaKind::AudioVideo),
         transcript: RwSignal::new(TranscriptMode::None),
+        settings: RwSignal::new(settings::load()),
     };
     provide_context(state);
+    let settings_error = RwSignal::new(None::<String>);
+    settings::persist(state.settings, settings_error);
+    leptos::task::spawn_local(settings::migrate_legacy(state.settings));
     // A reload lands on an empty Setup/Interview page: start from Home, where an
     // interrupted interview is offered for recovery.
     if matches!(state.route.get_untracked(), Route::Setup | Route::Interview) {
@@ -72,16 +38,13 @@ pub fn App() -> impl IntoView {
     }
 
     // Only a real change re-renders: a page such as Interview must not mount twice.
-    let on_hash = Closure::<dyn FnMut()>::new(move || {
+    let hashchange = window_event_listener(leptos::ev::hashchange, move |_| {
         let r = current_route();
         if state.route.get_untracked() != r {
             state.route.set(r);
         }
     });
-    if let Some(w) = web_sys::window() {
-        w.set_onhashchange(Some(on_hash.as_ref().unchecked_ref()));
-    }
-    on_hash.forget();
+    on_cleanup(move || hashchange.remove());
     register_service_worker();
 
     let page = move || match state.route.get() {
@@ -102,6 +65,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main id="main" class="page">
             <RecoveryBanner/>
+            {move || settings_error.get().map(|e| view! { <Notice kind="warn"><p>{e}</p></Notice> })}
             {page}
         </main>
         <footer class="footer">

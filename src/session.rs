@@ -59,24 +59,18 @@ pub fn new_id() -> String {
     format!("iv-{}-{r:x}", now_ms() as u64)
 }
 
-const PACE_BAND_KEY: &str = "ai-interviewer.pace-band";
-
-/// The user's target pace band (localStorage; the default when unset or unreadable).
-pub fn pace_band() -> interviewer_core::advice::PaceBand {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(PACE_BAND_KEY).ok().flatten())
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default()
-}
-
-pub fn save_pace_band(b: interviewer_core::advice::PaceBand) -> Result<(), String> {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .ok_or("this browser blocks local storage")?
-        .set_item(
-            PACE_BAND_KEY,
-            &serde_json::to_string(&b).unwrap_or_default(),
-        )
-        .map_err(|_| "the setting could not be stored (storage full or blocked)".to_string())
+/// A User Timing entry `name` from `start` to `end` (performance.now() ms), for the
+/// benchmarks (e.g. the cost of each recording chunk's save over a long interview).
+pub fn measure(name: &str, start: f64, end: f64) {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&opts, &"end".into(), &end.into());
+    if let Ok(f) = js_sys::Reflect::get(&perf, &"measure".into()) {
+        if let Ok(f) = wasm_bindgen::JsCast::dyn_into::<js_sys::Function>(f) {
+            let _ = f.call2(&perf, &name.into(), &opts);
+        }
+    }
 }

@@ -1,11 +1,16 @@
-//! IndexedDB store, in headless Chromium: chunks written and read back in order, an
-//! interrupted interview recovered, delete, schema upgrade from v1, quota classification.
+//! IndexedDB store, in headless Chromium: chunks written and read back in order with the
+//! timeline pieces and answer rows that go with them, the final save, an interrupted
+//! interview recovered, delete, schema upgrades from v1 and v2 with their data kept,
+//! quota classification.
 #![cfg(target_arch = "wasm32")]
 
 use ai_interviewer::store::{classify, Store, StoreError};
+use interviewer_core::face::timeline::FrameSample;
 use interviewer_core::questions::{plan_questions, Track};
-use interviewer_core::record::{InterviewRecord, MediaKind, Status};
+use interviewer_core::record::{AnswerData, InterviewRecord, MediaKind, Status};
+use interviewer_core::run::{ChunkWrite, FinalSave};
 use interviewer_core::schema;
+use interviewer_core::speech::audio::AudioMetrics;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -42,6 +47,47 @@ fn record(id: &str) -> InterviewRecord {
     )
 }
 
+/// A chunk write as the interview run hands it out.
+fn write(rec: &InterviewRecord, seq: u32, t_ms: f64, frames: &[u32]) -> ChunkWrite {
+    let mut head = rec.head();
+    head.chunk_count = seq + 1;
+    head.duration_ms = t_ms;
+    ChunkWrite {
+        seq,
+        t_ms,
+        size: 0.0,
+        head,
+        frames: frames
+            .iter()
+            .map(|t| FrameSample {
+                t: *t,
+                ..FrameSample::default()
+            })
+            .collect(),
+    }
+}
+
+/// Writes a value straight into a store, as an older version of the app did.
+async fn put_raw(db_name: &str, store: &str, value: &JsValue) {
+    let db = idb::Factory::new()
+        .unwrap()
+        .open(db_name, None)
+        .unwrap()
+        .await
+        .unwrap();
+    let tx = db
+        .transaction(&[store], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    tx.object_store(store).unwrap().put(value, None).unwrap();
+    tx.await.unwrap();
+    db.close();
+}
+
+fn js<T: serde::Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn creates_every_store() {
     let s = fresh("t-stores").await;
@@ -64,12 +110,13 @@ async fn chunks_round_trip_in_order() {
     // Written out of order: read back by sequence number.
     for (seq, byte) in [(2u32, 30u8), (0, 10), (1, 20)] {
         rec.chunk_count += 1;
-        s.put_chunk(&rec, seq, (seq + 1) as f64 * 1000.0, &blob(&[byte; 4]))
+        let t = (seq + 1) as f64 * 1000.0;
+        s.put_chunk(&write(&rec, seq, t, &[]), &blob(&[byte; 4]))
             .await
             .unwrap();
     }
     // Another interview's chunks must not leak in.
-    s.put_chunk(&record("iv-b"), 0, 1000.0, &blob(&[99]))
+    s.put_chunk(&write(&record("iv-b"), 0, 1000.0, &[]), &blob(&[99]))
         .await
         .unwrap();
 
@@ -87,7 +134,66 @@ async fn chunks_round_trip_in_order() {
         [[10u8; 4], [20; 4], [30; 4]].concat()
     );
     let got = s.get_interview("iv-a").await.unwrap().unwrap();
-    assert_eq!(got.chunk_count, 3);
+    assert_eq!(got.chunk_count, 2, "the head of the last write (seq 1)");
+}
+
+#[wasm_bindgen_test]
+async fn timeline_pieces_answers_and_the_final_save_assemble_one_record() {
+    let s = fresh("t-pieces").await;
+    let rec = record("iv-p");
+    s.put_head(&rec).await.unwrap();
+    s.put_chunk(&write(&rec, 0, 1000.0, &[100, 500]), &blob(&[1]))
+        .await
+        .unwrap();
+    s.put_chunk(&write(&rec, 1, 2000.0, &[1500]), &blob(&[2]))
+        .await
+        .unwrap();
+    let speech = AnswerData {
+        index: 0,
+        speech: Some(AudioMetrics {
+            speaking_ms: 900.0,
+            ..AudioMetrics::default()
+        }),
+        transcript: None,
+    };
+    s.put_answer("iv-p", &speech).await.unwrap();
+    // A transcript arriving later keeps the speech figures of the same answer.
+    let mut with_text = rec.clone();
+    with_text.set_transcript(0, "I led the team", false);
+    s.put_answer("iv-p", &with_text.answer_data(0))
+        .await
+        .unwrap();
+    let mut head = rec.head();
+    head.finish(2500.0);
+    head.chunk_count = 2;
+    s.put_final(&FinalSave {
+        head,
+        frames: vec![FrameSample {
+            t: 2200,
+            ..FrameSample::default()
+        }],
+        answers: Vec::new(),
+        open_report: true,
+    })
+    .await
+    .unwrap();
+    let got = s.get_interview("iv-p").await.unwrap().unwrap();
+    assert_eq!(got.status, Status::Finished);
+    assert_eq!(
+        got.timeline.iter().map(|f| f.t).collect::<Vec<_>>(),
+        vec![100, 500, 1500, 2200]
+    );
+    assert_eq!(got.speech[0].audio.speaking_ms, 900.0);
+    assert_eq!(got.transcript(0), Some("I led the team"));
+    let listed = s.list_interviews().await.unwrap();
+    assert_eq!(listed, vec![got.clone()]);
+    assert_eq!(s.list_heads().await.unwrap()[0], got.head());
+    // The whole record written back (import, recovery) replaces the rows, not doubles them.
+    s.put_interview(&got).await.unwrap();
+    assert_eq!(s.get_interview("iv-p").await.unwrap().unwrap(), got);
+    s.delete_interview("iv-p").await.unwrap();
+    assert!(s.get_interview("iv-p").await.unwrap().is_none());
+    assert!(s.list_interviews().await.unwrap().is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -100,9 +206,8 @@ async fn recovers_an_interrupted_interview() {
         end_ms: None,
     });
     for seq in 0..3u32 {
-        rec.chunk_count = seq + 1;
-        rec.duration_ms = (seq + 1) as f64 * 1000.0;
-        s.put_chunk(&rec, seq, rec.duration_ms, &blob(&[seq as u8; 8]))
+        let t = (seq + 1) as f64 * 1000.0;
+        s.put_chunk(&write(&rec, seq, t, &[seq * 1000]), &blob(&[seq as u8; 8]))
             .await
             .unwrap();
     }
@@ -122,6 +227,7 @@ async fn recovers_an_interrupted_interview() {
     assert_eq!(r.duration_ms, 3000.0);
     assert_eq!(r.spans[0].end_ms, Some(3000.0));
     assert_eq!(r.bytes, 24.0);
+    assert_eq!(r.timeline.len(), 3, "the frames saved with the chunks");
     assert_eq!(
         blob_bytes(&s.recording("iv-r", &r.mime_type).await.unwrap())
             .await
@@ -135,7 +241,7 @@ async fn deletes_one_and_all() {
     let s = fresh("t-delete").await;
     for id in ["iv-1", "iv-2"] {
         let rec = record(id);
-        s.put_chunk(&rec, 0, 1000.0, &blob(&[1, 2, 3]))
+        s.put_chunk(&write(&rec, 0, 1000.0, &[10]), &blob(&[1, 2, 3]))
             .await
             .unwrap();
     }
@@ -155,20 +261,33 @@ async fn upgrades_a_v1_database_keeping_data() {
     let _ = f.delete(name).unwrap().await;
     let v1 = Store::open_named(name, 1).await.unwrap();
     assert!(!v1.store_names().contains(&schema::SETTINGS.to_string()));
-    v1.put_chunk(&record("iv-old"), 0, 500.0, &blob(&[7]))
-        .await
-        .unwrap();
     v1.close();
+    // What version 1 of the app wrote: the whole record, and a chunk.
+    put_raw(name, schema::INTERVIEWS, &js(&record("iv-old"))).await;
+    let chunk = js_sys::Object::new();
+    for (k, v) in [
+        ("interviewId", JsValue::from_str("iv-old")),
+        ("seq", 0.into()),
+        ("tMs", 500.into()),
+        ("size", 1.into()),
+    ] {
+        js_sys::Reflect::set(&chunk, &k.into(), &v).unwrap();
+    }
+    js_sys::Reflect::set(&chunk, &"blob".into(), &blob(&[7])).unwrap();
+    put_raw(name, schema::CHUNKS, &chunk.into()).await;
     let v2 = Store::open_named(name, 2).await.unwrap();
     assert!(v2.store_names().contains(&schema::SETTINGS.to_string()));
-    assert_eq!(
-        v2.get_interview("iv-old").await.unwrap().unwrap().id,
-        "iv-old"
-    );
-    assert_eq!(v2.chunk_metas("iv-old").await.unwrap().len(), 1);
     v2.put_setting("k", &JsValue::from_str("v")).await.unwrap();
+    v2.close();
+    // Then to the current version in one more step: everything is still there.
+    let now = Store::open_named(name, schema::DB_VERSION).await.unwrap();
     assert_eq!(
-        v2.get_setting("k")
+        now.get_interview("iv-old").await.unwrap().unwrap(),
+        record("iv-old")
+    );
+    assert_eq!(now.chunk_metas("iv-old").await.unwrap().len(), 1);
+    assert_eq!(
+        now.get_setting("k")
             .await
             .unwrap()
             .unwrap()
@@ -176,6 +295,40 @@ async fn upgrades_a_v1_database_keeping_data() {
             .as_deref(),
         Some("v")
     );
+}
+
+#[wasm_bindgen_test]
+async fn upgrades_a_v2_database_whose_records_hold_their_timeline() {
+    let name = "t-upgrade-v2";
+    let f = idb::Factory::new().unwrap();
+    let _ = f.delete(name).unwrap().await;
+    Store::open_named(name, 2).await.unwrap().close();
+    // A version-2 record: timeline and speech figures inside it.
+    let mut old = record("iv-v2");
+    old.timeline = vec![FrameSample {
+        t: 40,
+        ..FrameSample::default()
+    }];
+    old.set_speech(
+        1,
+        AudioMetrics {
+            speaking_ms: 1234.0,
+            ..AudioMetrics::default()
+        },
+    );
+    put_raw(name, schema::INTERVIEWS, &js(&old)).await;
+    let v3 = Store::open_named(name, 3).await.unwrap();
+    for store in [schema::TIMELINE, schema::ANSWERS] {
+        assert!(v3.store_names().contains(&store.to_string()));
+    }
+    assert_eq!(v3.get_interview("iv-v2").await.unwrap().unwrap(), old);
+    // A transcript saved by this version goes to its own row; what the record held stays.
+    let mut edited = old.clone();
+    edited.set_transcript(1, "We shipped early.", true);
+    v3.put_answer("iv-v2", &edited.answer_data(1))
+        .await
+        .unwrap();
+    assert_eq!(v3.get_interview("iv-v2").await.unwrap().unwrap(), edited);
 }
 
 #[wasm_bindgen_test]

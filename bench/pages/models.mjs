@@ -1,16 +1,11 @@
 // Each shipped model, the same ONNX file and the same input, timed in the app's own
 // inference worker (tract, wasm +simd128) and in an onnxruntime-web worker (wasm, one
 // thread); outputs compared. Results in window.__results.
-import { benchInput, stats } from '../input.mjs';
+import { askWorker, benchInput, shippedModels, stats } from '../input.mjs';
 
 const RUNS = Number(new URLSearchParams(location.search).get('runs') || 100);
 const APP = '/ai-interviewer/';
-const MODELS = [
-  { name: 'detector', file: 'face_detection_short_range.onnx', shape: [1, 128, 128, 3] },
-  { name: 'mesh', file: 'face_landmark.onnx', shape: [1, 192, 192, 3] },
-  { name: 'iris', file: 'iris_landmark.onnx', shape: [1, 64, 64, 3] },
-  { name: 'emotion', file: 'emotion.onnx', shape: [1, 1, 44, 44] },
-];
+const MODELS = await shippedModels('vision');
 const log = (s) => { document.getElementById('log').textContent += `\n${s}`; };
 
 function ask(worker, msg, want, transfer = []) {
@@ -23,6 +18,13 @@ function ask(worker, msg, want, transfer = []) {
     worker.addEventListener('message', on);
     if (msg) worker.postMessage(msg, transfer);
   });
+}
+
+/** Times one model in the app's worker (built with its `bench` feature): `{times, outputs}`. */
+async function timeTract(worker, model, knobs, input, onnx) {
+  const data = onnx ? [input, onnx] : [input];
+  const r = await askWorker(worker, { type: 'time', model, runs: RUNS, knobs }, data, 'times');
+  return { times: r.msg.times, outputs: r.data };
 }
 
 /** Largest absolute difference over all outputs, and the largest reference magnitude. */
@@ -42,7 +44,7 @@ function compare(a, b) {
 async function main() {
   const t0 = performance.now();
   const tract = new Worker(APP + 'vision-worker_loader.js');
-  const ready = await ask(tract, null, 'ready');
+  const ready = (await askWorker(tract, null, null, 'ready')).msg;
   const tractLoad = performance.now() - t0;
   log(`tract worker ready: ${ready.ms.toFixed(0)} ms in the worker, ${tractLoad.toFixed(0)} ms from start`);
   const ort = new Worker('ort-worker.mjs', { type: 'module' });
@@ -54,7 +56,7 @@ async function main() {
   for (const m of MODELS) {
     const len = m.shape.reduce((a, b) => a * b, 1);
     const input = benchInput(len, 1);
-    const t = await ask(tract, { type: 'bench', model: m.name, input: input.slice(), runs: RUNS }, 'bench');
+    const t = await timeTract(tract, m.name, '', input.slice());
     const o = await ask(ort, { type: 'bench', name: m.name, input: input.slice(), shape: m.shape, runs: RUNS }, 'bench');
     // Output order: tract follows the ONNX graph's outputs; so does onnxruntime.
     const { diff, scale } = compare(t.outputs, o.outputs);
@@ -72,7 +74,7 @@ async function main() {
     if (!m) continue;
     const bytes = new Uint8Array(await (await fetch('/variants/' + file)).arrayBuffer());
     const input = benchInput(m.shape.reduce((a, b) => a * b, 1), 1);
-    const t = await ask(tract, { type: 'bench', model: m.name, onnx: bytes.slice(), input: input.slice(), runs: RUNS }, 'bench');
+    const t = await timeTract(tract, m.name, '', input.slice(), bytes.slice());
     await ask(ort, { type: 'load', models: [{ name: file, url: '/variants/' + file }] }, 'loaded');
     const o = await ask(ort, { type: 'bench', name: file, input: input.slice(), shape: m.shape, runs: RUNS }, 'bench');
     const ref = results.models.find((x) => x.model === m.name).reference;
@@ -97,7 +99,7 @@ async function main() {
   for (const knobs of sets) {
     for (const m of MODELS) {
       const { bytes, input } = shipped.get(m.name);
-      const t = await ask(tract, { type: 'bench', model: m.name, onnx: bytes, knobs, input: input.slice(), runs: RUNS }, 'bench');
+      const t = await timeTract(tract, m.name, knobs, input.slice(), bytes.slice());
       const ref = results.models.find((x) => x.model === m.name).reference;
       const { diff } = compare(ref, t.outputs);
       results.knobs.push({ knobs, model: m.name, tract: stats(t.times), maxAbsDiff: diff });
@@ -109,8 +111,8 @@ async function main() {
     results.profiles = [];
     for (const m of MODELS) {
       const { bytes, input } = shipped.get(m.name);
-      const p = await ask(tract, { type: 'profile', model: m.name, onnx: bytes, input, runs: RUNS }, 'profile');
-      results.profiles.push({ model: m.name, ...JSON.parse(p.json) });
+      const p = (await askWorker(tract, { type: 'profile', model: m.name, runs: RUNS, knobs: '' }, [input.slice(), bytes.slice()], 'profile')).msg;
+      results.profiles.push({ model: m.name, nodes: p.nodes, kinds: p.kinds });
       log(`${m.name}: profiled`);
     }
   }

@@ -4,7 +4,7 @@
 // iris, emotion) or faceapi (@vladmandic/face-api 1.7, tfjs wasm: tiny detector and
 // expressions). Milliseconds per frame from grabbing the frame to having the result.
 // Results in window.__results.
-import { stats } from '../input.mjs';
+import { askWorker, stats } from '../input.mjs';
 
 const q = new URLSearchParams(location.search);
 const ENGINE = q.get('engine') || 'ours';
@@ -25,24 +25,13 @@ async function camera() {
 async function ours(full) {
   const t0 = performance.now();
   const w = new Worker('/ai-interviewer/vision-worker_loader.js');
-  const ready = await new Promise((resolve, reject) => {
-    w.onmessage = (e) => {
-      if (e.data.type === 'ready') resolve(e.data);
-      if (e.data.type === 'error') reject(new Error(e.data.message));
-    };
-  });
+  const ready = (await askWorker(w, null, null, 'ready')).msg;
   const initMs = performance.now() - t0;
-  if (full) w.postMessage({ type: 'rates', emotionEveryMs: 0, bothIrises: true });
+  if (full) w.postMessage({ msg: { type: 'rates', emotion_every_ms: 0, both_irises: true }, data: [] });
   const step = async (v) => {
     const t = performance.now();
     const bitmap = await createImageBitmap(v);
-    const res = await new Promise((resolve, reject) => {
-      w.onmessage = (e) => {
-        if (e.data.type === 'result') resolve(JSON.parse(e.data.json));
-        if (e.data.type === 'frame-error') reject(new Error(e.data.message));
-      };
-      w.postMessage({ type: 'frame', t, bitmap }, [bitmap]);
-    });
+    const res = (await askWorker(w, { type: 'frame', t_ms: t }, [bitmap], 'frame', [bitmap])).msg.result;
     return { ms: performance.now() - t, stages: res.times, face: !!res.face, emotion: !!res.face?.expression };
   };
   return { step, initMs, info: `tract wasm worker (ready in ${ready.ms.toFixed(0)} ms)` };

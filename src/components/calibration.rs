@@ -1,8 +1,9 @@
 //! Eye-focus calibration in Setup: the user looks at a dot at the screen centre and at
 //! each corner for two seconds; the gaze medians give this device's screen layout
-//! (`interviewer_core::face::focus::calibrate`), stored in localStorage.
+//! (`interviewer_core::face::focus::calibrate`), kept in the settings.
 
-use crate::media::vision::{self, VisionStatus};
+use crate::media::vision::{self, FrameLoop, VisionStatus};
+use crate::state::state;
 use interviewer_core::face::focus::{calibrate, Calibration, Target};
 use interviewer_core::face::observation::FrameResult;
 use interviewer_core::face::pose::Gaze;
@@ -20,7 +21,8 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
     let v = vision::vision();
     let status = v.status.clone();
     let status2 = v.status.clone();
-    let saved = RwSignal::new(vision::load_calibration());
+    let settings = state().settings;
+    let saved = Signal::derive(move || settings.with(|s| s.calibration));
     // Index into Target::ALL while running.
     let running = RwSignal::new(None::<usize>);
     let message = RwSignal::new(None::<String>);
@@ -46,6 +48,13 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
                     s2.borrow_mut().push((Target::ALL[i], f.gaze));
                 }
             })));
+            // Each new camera frame once, stamped with the time since the start.
+            let frames = Rc::new(RefCell::new(video.get_untracked().map(|el| {
+                FrameLoop::start(el, move || {
+                    matches!(running.try_get_untracked(), Some(Some(_)))
+                        .then(|| crate::session::perf_now() - t0)
+                })
+            })));
             let v2 = v.clone();
             let s3 = samples.clone();
             let handle: Rc<RefCell<Option<leptos::prelude::IntervalHandle>>> =
@@ -57,6 +66,7 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
                     let i = (t / TARGET_MS) as usize;
                     // Cancelled, or the page is gone (its signals disposed).
                     if !matches!(running.try_get_untracked(), Some(Some(_))) {
+                        frames.borrow_mut().take();
                         if let Some(h) = h2.borrow_mut().take() {
                             h.clear();
                         }
@@ -64,6 +74,7 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
                     }
                     if i >= Target::ALL.len() {
                         running.set(None);
+                        frames.borrow_mut().take();
                         v2.set_listener(None);
                         if let Some(h) = h2.borrow_mut().take() {
                             h.clear();
@@ -71,11 +82,8 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
                         let got = s3.borrow().clone();
                         match calibrate(&got) {
                             Some(c) => {
-                                if let Err(e) = vision::save_calibration(&c) {
-                                    message.set(Some(e));
-                                }
                                 v2.set_calibration(Some(&c));
-                                saved.set(Some(c));
+                                settings.update(|s| s.calibration = Some(c));
                                 message.set(Some(format!("Calibrated from {} frames.", got.len())));
                             }
                             None => message.set(Some(
@@ -88,11 +96,8 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
                     if running.get_untracked() != Some(i) {
                         running.set(Some(i));
                     }
-                    if let Some(el) = video.get_untracked() {
-                        v2.offer(&el, t);
-                    }
                 },
-                Duration::from_millis(30),
+                Duration::from_millis(50),
             ) {
                 *handle.borrow_mut() = Some(h);
             }
@@ -110,8 +115,7 @@ pub fn FocusCalibration(video: NodeRef<leptos::html::Video>) -> impl IntoView {
     let forget = {
         move |_| {
             let v = vision::vision();
-            vision::clear_calibration();
-            saved.set(None);
+            settings.update(|s| s.calibration = None);
             v.set_calibration(None);
             message.set(None);
         }

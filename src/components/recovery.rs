@@ -1,8 +1,11 @@
-//! Offers to recover interviews that a closed or crashed tab left unfinished.
+//! Offers to recover interviews that a closed or crashed tab left unfinished, never one
+//! that another tab is still recording (its Web Lock is held; without Web Locks, its
+//! heartbeat is recent).
 
-use crate::app::navigate;
 use crate::components::Notice;
+use crate::media::lock;
 use crate::session;
+use crate::state::navigate;
 use interviewer_core::format;
 use interviewer_core::record::InterviewRecord;
 use interviewer_core::route::Route;
@@ -18,11 +21,21 @@ pub fn RecoveryBanner() -> impl IntoView {
         let res = async {
             let store = session::store().await?;
             store.flush_journal().await;
-            store.list_interviews().await
+            store.list_heads().await
         }
         .await;
+        let recording = lock::recording_ids().await;
+        let now = session::now_ms();
+        let live = |r: &InterviewRecord| match &recording {
+            Some(ids) => ids.contains(&r.id),
+            None => r.is_live(now),
+        };
         match res {
-            Ok(list) => unfinished.set(list.into_iter().filter(|r| r.is_unfinished()).collect()),
+            Ok(list) => unfinished.set(
+                list.into_iter()
+                    .filter(|r| r.is_unfinished() && !live(r))
+                    .collect(),
+            ),
             Err(e) => error.set(Some(e.to_string())),
         }
     });

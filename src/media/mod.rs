@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod camera;
 pub mod level;
+pub mod lock;
 pub mod pcm;
 pub mod recorder;
 pub mod speech;

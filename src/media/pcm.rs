@@ -1,8 +1,6 @@
 //! Microphone PCM at 16 kHz through an AudioWorklet (assets/pcm-capture.js).
 
-use js_sys::Float32Array;
-use std::cell::RefCell;
-use std::rc::Rc;
+use js_sys::{Float32Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,12 +9,16 @@ use web_sys::{AudioContext, AudioWorkletNode, MediaStream, MessageEvent};
 pub struct PcmCapture {
     ctx: AudioContext,
     _node: AudioWorkletNode,
-    buf: Rc<RefCell<Vec<f32>>>,
     _on_msg: Closure<dyn FnMut(MessageEvent)>,
 }
 
 impl PcmCapture {
-    pub async fn start(stream: &MediaStream) -> Result<PcmCapture, String> {
+    /// Starts capturing; `on_block` gets each 100 ms block of samples as it arrives, with
+    /// the page time (`performance.now()`) at which its first sample was captured.
+    pub async fn start(
+        stream: &MediaStream,
+        mut on_block: impl FnMut(&[f32], f64) + 'static,
+    ) -> Result<PcmCapture, String> {
         let err = |e: JsValue| format!("{e:?}");
         let ctx = AudioContext::new().map_err(err)?;
         let worklet = ctx.audio_worklet().map_err(err)?;
@@ -32,12 +34,19 @@ impl PcmCapture {
         node.connect_with_audio_node(&mute).map_err(err)?;
         mute.connect_with_audio_node(&ctx.destination())
             .map_err(err)?;
-        let buf = Rc::new(RefCell::new(Vec::new()));
-        let b = buf.clone();
+        let clock = ctx.clone();
         let on_msg = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Ok(a) = e.data().dyn_into::<Float32Array>() {
-                b.borrow_mut().extend(a.to_vec());
-            }
+            let d = e.data();
+            let Ok(a) =
+                Reflect::get(&d, &"samples".into()).and_then(|s| s.dyn_into::<Float32Array>())
+            else {
+                return;
+            };
+            let t = Reflect::get(&d, &"t".into())
+                .ok()
+                .and_then(|t| t.as_f64())
+                .unwrap_or(0.0);
+            on_block(&a.to_vec(), page_time(&clock, t));
         });
         node.port()
             .map_err(err)?
@@ -46,24 +55,8 @@ impl PcmCapture {
         Ok(PcmCapture {
             ctx,
             _node: node,
-            buf,
             _on_msg: on_msg,
         })
-    }
-
-    /// Everything captured since the last `take`.
-    pub fn take(&self) -> Vec<f32> {
-        std::mem::take(&mut *self.buf.borrow_mut())
-    }
-
-    /// A copy of the last `n` samples not yet taken.
-    pub fn tail(&self, n: usize) -> Vec<f32> {
-        let b = self.buf.borrow();
-        b[b.len().saturating_sub(n)..].to_vec()
-    }
-
-    pub fn pending_len(&self) -> usize {
-        self.buf.borrow().len()
     }
 
     pub fn stop(&self) {
@@ -75,4 +68,12 @@ impl Drop for PcmCapture {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The page time (ms) of an audio-context time (s): the context's clock read beside
+/// `performance.now()`. (`getOutputTimestamp` pairs the clock with when a sample is
+/// played, about 30-50 ms later than it was captured: measured against the recording in
+/// `tests/e2e/recording.test.mjs`.)
+fn page_time(ctx: &AudioContext, context_s: f64) -> f64 {
+    crate::session::perf_now() - (ctx.current_time() - context_s) * 1000.0
 }

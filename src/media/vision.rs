@@ -1,17 +1,22 @@
 //! Client of the inference worker (`crates/vision-worker`): loads the face and emotion
 //! models once per page load, then analyses camera frames at the rate the worker keeps
-//! up with. A frame is grabbed (createImageBitmap) and transferred only when the worker
-//! is idle, so frames are dropped, never queued, and the main thread does no pixel work.
+//! up with. Each new camera frame is offered once ([`FrameLoop`], driven by
+//! `requestVideoFrameCallback`); it is grabbed (createImageBitmap) and transferred only
+//! when the worker is idle, so frames are dropped, never queued, and the main thread does
+//! no pixel work.
 
 use interviewer_core::face::focus::Calibration;
 use interviewer_core::face::observation::FrameResult;
-use js_sys::{Array, Object, Reflect};
+use interviewer_core::messages::{VisionIn, VisionOut};
+use js_sys::{Function, Reflect};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlVideoElement, MessageEvent, Worker};
+use web_sys::{HtmlVideoElement, MessageEvent};
+use worker_link::WorkerClient;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum VisionStatus {
@@ -27,14 +32,15 @@ type Listener = Rc<dyn Fn(&FrameResult)>;
 struct Shared {
     busy: Cell<bool>,
     listener: RefCell<Option<Listener>>,
+    /// Page times of the last results, for the analysed-frames rate.
+    results: RefCell<VecDeque<f64>>,
 }
 
 pub struct Vision {
-    worker: Option<Worker>,
+    client: Option<Rc<WorkerClient>>,
     /// Reference-counted, not owned by the page that first asked: the worker outlives pages.
     pub status: ArcRwSignal<VisionStatus>,
     shared: Rc<Shared>,
-    _on_msg: Option<Closure<dyn FnMut(MessageEvent)>>,
 }
 
 thread_local! {
@@ -51,92 +57,77 @@ pub fn vision() -> Rc<Vision> {
     v
 }
 
+fn perf_now() -> f64 {
+    crate::session::perf_now()
+}
+
 impl Vision {
     fn start() -> Vision {
         let status = ArcRwSignal::new(VisionStatus::Loading(0.0));
         let shared = Rc::new(Shared {
             busy: Cell::new(false),
             listener: RefCell::new(None),
+            results: RefCell::new(VecDeque::new()),
         });
-        let worker = match Worker::new("./vision-worker_loader.js") {
-            Ok(w) => w,
-            Err(e) => {
-                status.set(VisionStatus::Failed(format!(
-                    "could not start the analysis worker: {e:?}"
-                )));
-                return Vision {
-                    worker: None,
-                    status,
-                    shared,
-                    _on_msg: None,
-                };
-            }
-        };
         let sh = shared.clone();
         let st = status.clone();
-        let on_msg = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            let d = e.data();
-            let get = |k: &str| Reflect::get(&d, &k.into()).unwrap_or(JsValue::UNDEFINED);
-            let kind = get("type").as_string().unwrap_or_default();
-            match kind.as_str() {
-                "progress" => {
-                    let (l, t) = (
-                        get("loaded").as_f64().unwrap_or(0.0),
-                        get("total").as_f64().unwrap_or(1.0),
-                    );
-                    st.set(VisionStatus::Loading(l / t.max(1.0)));
-                }
-                "ready" => st.set(VisionStatus::Ready(get("ms").as_f64().unwrap_or(0.0))),
-                "error" => st.set(VisionStatus::Failed(
-                    get("message")
-                        .as_string()
-                        .unwrap_or_else(|| "unknown error".into()),
-                )),
-                "result" => {
-                    sh.busy.set(false);
-                    let json = get("json").as_string().unwrap_or_default();
-                    match serde_json::from_str::<FrameResult>(&json) {
-                        Ok(r) => {
-                            let l = sh.listener.borrow().clone();
-                            if let Some(l) = l {
-                                l(&r);
-                            }
-                        }
-                        Err(e) => {
-                            web_sys::console::warn_1(&format!("bad frame result: {e}").into())
-                        }
-                    }
-                }
-                "frame-error" => {
-                    sh.busy.set(false);
-                    web_sys::console::warn_1(&get("message"));
-                }
-                _ => {}
+        let on_message = move |e: MessageEvent| match worker_link::read::<VisionOut>(&e) {
+            Ok((VisionOut::Progress { loaded, total }, _)) => {
+                st.set(VisionStatus::Loading(loaded / total.max(1.0)))
             }
-        });
-        worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
+            Ok((VisionOut::Ready { ms }, _)) => st.set(VisionStatus::Ready(ms)),
+            Ok((VisionOut::Failed { message }, _)) => st.set(VisionStatus::Failed(message)),
+            Ok((VisionOut::Frame { result }, _)) => {
+                sh.busy.set(false);
+                let now = perf_now();
+                let mut q = sh.results.borrow_mut();
+                q.push_back(now);
+                while q.front().is_some_and(|t| now - t > 2000.0) {
+                    q.pop_front();
+                }
+                drop(q);
+                let l = sh.listener.borrow().clone();
+                if let Some(l) = l {
+                    l(&result);
+                }
+            }
+            Ok((VisionOut::FrameError { message }, _)) => {
+                sh.busy.set(false);
+                web_sys::console::warn_1(&message.into());
+            }
+            Err(e) => web_sys::console::warn_1(&format!("inference worker: {e}").into()),
+        };
         let st = status.clone();
-        let onerror =
-            Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                st.set(VisionStatus::Failed(format!(
-                    "the analysis worker failed: {}",
-                    e.message()
-                )));
-            });
-        worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        onerror.forget();
+        let on_error = move |m: String| {
+            st.set(VisionStatus::Failed(format!(
+                "the analysis worker failed: {m}"
+            )))
+        };
         // The worker loads the models by itself as soon as it starts.
-        Vision {
-            worker: Some(worker),
-            status,
-            shared,
-            _on_msg: Some(on_msg),
+        match WorkerClient::start("vision-worker", on_message, on_error) {
+            Ok(client) => Vision {
+                client: Some(client),
+                status,
+                shared,
+            },
+            Err(e) => {
+                status.set(VisionStatus::Failed(e));
+                Vision {
+                    client: None,
+                    status,
+                    shared,
+                }
+            }
         }
     }
 
-    fn post(&self, msg: &Object) {
-        if let Some(w) = &self.worker {
-            let _ = w.post_message(msg);
+    fn post(&self, msg: &VisionIn, data: &[JsValue]) -> bool {
+        match &self.client {
+            Some(c) => c
+                .post(msg, data)
+                .map_err(|e| web_sys::console::warn_1(&e.into()))
+                .is_ok(),
+            None => false,
         }
     }
 
@@ -150,27 +141,32 @@ impl Vision {
     }
 
     pub fn set_calibration(&self, c: Option<&Calibration>) {
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"type".into(), &"calibration".into());
-        let json = c
-            .map(|c| serde_json::to_string(c).unwrap_or_default())
-            .unwrap_or_default();
-        let _ = Reflect::set(&msg, &"json".into(), &json.into());
-        self.post(&msg);
+        self.post(
+            &VisionIn::Calibration {
+                calibration: c.copied(),
+            },
+            &[],
+        );
     }
 
     pub fn reset(&self) {
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"type".into(), &"reset".into());
-        self.post(&msg);
+        self.shared.results.borrow_mut().clear();
+        self.post(&VisionIn::Reset, &[]);
+    }
+
+    /// Distinct camera frames analysed per second over the last two seconds.
+    pub fn frames_per_s(&self) -> f64 {
+        let q = self.shared.results.borrow();
+        match (q.front(), q.back()) {
+            (Some(a), Some(b)) if q.len() > 1 => (q.len() - 1) as f64 / ((b - a) / 1000.0).max(0.5),
+            _ => 0.0,
+        }
     }
 
     /// Sends the video's current frame if the worker is idle; `t` is the frame's time.
-    pub fn offer(&self, video: &HtmlVideoElement, t: f64) {
-        let Some(worker) = self.worker.clone() else {
-            return;
-        };
-        if self.shared.busy.get()
+    fn offer(&self, video: &HtmlVideoElement, t: f64) {
+        if self.client.is_none()
+            || self.shared.busy.get()
             || !self.ready()
             || video.ready_state() < 2
             || video.video_width() == 0
@@ -185,15 +181,11 @@ impl Vision {
         };
         self.shared.busy.set(true);
         let sh = self.shared.clone();
+        let v = vision();
         wasm_bindgen_futures::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(p).await {
                 Ok(bitmap) => {
-                    let msg = Object::new();
-                    let _ = Reflect::set(&msg, &"type".into(), &"frame".into());
-                    let _ = Reflect::set(&msg, &"t".into(), &t.into());
-                    let _ = Reflect::set(&msg, &"bitmap".into(), &bitmap);
-                    let transfer = Array::of1(&bitmap);
-                    if worker.post_message_with_transfer(&msg, &transfer).is_err() {
+                    if !v.post(&VisionIn::Frame { t_ms: t }, &[bitmap]) {
                         sh.busy.set(false);
                     }
                 }
@@ -203,31 +195,88 @@ impl Vision {
     }
 }
 
-const CALIBRATION_KEY: &str = "ai-interviewer.calibration";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+/// Offers every new frame of a `<video>` once to the inference worker, for as long as it
+/// lives. `clock` gives the frame's time (ms), or None to skip it (not recording yet).
+pub struct FrameLoop {
+    state: Rc<LoopState>,
 }
 
-/// The eye-focus calibration made on this device (None: the default applies).
-pub fn load_calibration() -> Option<Calibration> {
-    let s = local_storage()?.get_item(CALIBRATION_KEY).ok().flatten()?;
-    serde_json::from_str(&s).ok()
+struct LoopState {
+    alive: Cell<bool>,
+    video: HtmlVideoElement,
+    clock: Box<dyn Fn() -> Option<f64>>,
+    /// `video.requestVideoFrameCallback` (one call per presented frame), where it exists.
+    rvfc: Option<Function>,
+    /// Without it: the presented-frame count at the last animation frame.
+    last_count: Cell<f64>,
 }
 
-pub fn save_calibration(c: &Calibration) -> Result<(), String> {
-    let s = local_storage().ok_or("no local storage")?;
-    s.set_item(
-        CALIBRATION_KEY,
-        &serde_json::to_string(c).unwrap_or_default(),
-    )
-    .map_err(|_| "could not store the calibration (storage full or blocked)".to_string())
-}
-
-pub fn clear_calibration() {
-    if let Some(s) = local_storage() {
-        let _ = s.remove_item(CALIBRATION_KEY);
+impl FrameLoop {
+    pub fn start(video: HtmlVideoElement, clock: impl Fn() -> Option<f64> + 'static) -> FrameLoop {
+        let rvfc = Reflect::get(&video, &"requestVideoFrameCallback".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok());
+        let state = Rc::new(LoopState {
+            alive: Cell::new(true),
+            video,
+            clock: Box::new(clock),
+            rvfc,
+            last_count: Cell::new(-1.0),
+        });
+        arm(state.clone());
+        FrameLoop { state }
     }
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        self.state.alive.set(false);
+    }
+}
+
+/// Schedules one callback for the next frame; each callback is a one-shot closure that
+/// frees itself, so a stopped loop leaves nothing behind.
+fn arm(state: Rc<LoopState>) {
+    let s = state.clone();
+    let cb = Closure::once_into_js(move || {
+        if !s.alive.get() {
+            return;
+        }
+        let new_frame = s.rvfc.is_some() || {
+            // Animation frames run at the display's rate: offer only when the camera
+            // presented a new frame (every animation frame if the count is unknown).
+            let count = frame_count(&s.video).unwrap_or(f64::NAN);
+            let moved = count != s.last_count.get();
+            s.last_count.set(count);
+            moved
+        };
+        if new_frame {
+            if let Some(t) = (s.clock)() {
+                vision().offer(&s.video, t);
+            }
+        }
+        arm(s);
+    });
+    match &state.rvfc {
+        Some(f) => {
+            let _ = f.call1(&state.video, &cb);
+        }
+        None => {
+            if let Some(w) = web_sys::window() {
+                let _ = w.request_animation_frame(cb.unchecked_ref());
+            }
+        }
+    }
+}
+
+/// Frames the video element has presented so far (getVideoPlaybackQuality), if known.
+fn frame_count(video: &HtmlVideoElement) -> Option<f64> {
+    let f: Function = Reflect::get(video, &"getVideoPlaybackQuality".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let q = f.call0(video).ok()?;
+    Reflect::get(&q, &"totalVideoFrames".into()).ok()?.as_f64()
 }
 
 /// Draws the analysis over the preview: the tracked face square, eye corners, irises and

@@ -4,12 +4,13 @@
 use crate::components::charts::draw_progress;
 use crate::components::{ExportControls, Notice, StorageInfo};
 use crate::session;
+use crate::state::state;
 use interviewer_core::format;
 use interviewer_core::progress::{self, KeyFigures};
 use interviewer_core::questions::Track;
 use interviewer_core::record::{InterviewRecord, Status};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
 
 fn confirm(msg: &str) -> bool {
@@ -33,33 +34,23 @@ fn dash<T>(v: Option<T>, f: impl Fn(T) -> String) -> String {
 
 #[component]
 pub fn History() -> impl IntoView {
-    let list = RwSignal::new(None::<Vec<InterviewRecord>>);
-    let error = RwSignal::new(None::<String>);
+    let list = LocalResource::new(|| async {
+        let store = session::store().await.map_err(|e| e.to_string())?;
+        store.list_interviews().await.map_err(|e| e.to_string())
+    });
     let track = RwSignal::new(None::<Track>);
-    let import_msg = RwSignal::new(None::<Result<String, String>>);
-    let reload = move || {
-        spawn_local(async move {
-            match session::store().await {
-                Ok(store) => match store.list_interviews().await {
-                    Ok(v) => list.set(Some(v)),
-                    Err(e) => error.set(Some(e.to_string())),
-                },
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
-    };
-    reload();
+    let records = Memo::new(move |_| list.get().and_then(Result::ok));
 
     // Key figures of the shown interviews, oldest first (the charts' order).
     let figures = Memo::new(move |_| {
-        list.with(|l| {
+        records.with(|l| {
             l.as_ref()
                 .map(|l| progress::progress(l, track.get()))
                 .unwrap_or_default()
         })
     });
     let tracks = Memo::new(move |_| {
-        list.with(|l| {
+        records.with(|l| {
             l.as_ref()
                 .map(|l| progress::tracks_present(l))
                 .unwrap_or_default()
@@ -69,41 +60,79 @@ pub fn History() -> impl IntoView {
         figures.with(|f| f.iter().rev().map(|k| k.id.clone()).collect::<Vec<_>>())
     });
 
-    let delete_one = move |id: String| {
-        if !confirm("Delete this interview and its recording? This cannot be undone.") {
-            return;
-        }
-        spawn_local(async move {
-            match session::store().await {
-                Ok(store) => match store.delete_interview(&id).await {
-                    Ok(()) => list.update(|l| {
-                        if let Some(l) = l {
-                            l.retain(|r| r.id != id)
-                        }
-                    }),
-                    Err(e) => error.set(Some(e.to_string())),
+    // Deleting, deleting all and importing change what is stored: the list is read again.
+    let delete_one = Action::new_local(|id: &String| {
+        let id = id.clone();
+        async move { session::store().await?.delete_interview(&id).await }
+    });
+    let delete_all =
+        Action::new_local(|_: &()| async { session::store().await?.delete_all().await });
+    let import = Action::new_local(|file: &SendWrapper<web_sys::File>| {
+        let file = file.clone();
+        async move {
+            let store = session::store().await.map_err(|e| e.to_string())?;
+            let i = store.import(&file).await?;
+            Ok::<String, String>(format!(
+                "Imported {} from {}: {} new, {} replaced{}.",
+                if i.added + i.replaced == 1 {
+                    "1 interview".to_string()
+                } else {
+                    format!("{} interviews", i.added + i.replaced)
                 },
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+                file.name(),
+                i.added,
+                i.replaced,
+                if i.with_recordings {
+                    ", with recordings"
+                } else {
+                    ", without recordings"
+                }
+            ))
+        }
+    });
+    Effect::new(move |prev: Option<(usize, usize, usize)>| {
+        let now = (
+            delete_one.version().get(),
+            delete_all.version().get(),
+            import.version().get(),
+        );
+        if prev.is_some_and(|p| p != now) {
+            list.refetch();
+        }
+        now
+    });
+    let error = Memo::new(move |_| {
+        let failed = |r: Option<Result<(), crate::store::StoreError>>| {
+            r.and_then(|r| r.err()).map(|e| e.to_string())
+        };
+        list.get()
+            .and_then(|r| r.err())
+            .or_else(|| failed(delete_one.value().get()))
+            .or_else(|| failed(delete_all.value().get()))
+    });
+    let import_msg = Memo::new(move |_| {
+        if import.pending().get() {
+            return Some(Ok("Importing…".to_string()));
+        }
+        import
+            .value()
+            .get()
+            .map(|r| r.map_err(|e| format!("Nothing was imported. {e}")))
+    });
+
+    let ask_delete_one = move |id: String| {
+        if confirm("Delete this interview and its recording? This cannot be undone.") {
+            delete_one.dispatch_local(id);
+        }
     };
-    let delete_all = move |_| {
-        if !confirm(
+    let ask_delete_all = move |_| {
+        if confirm(
             "Delete ALL interviews and recordings stored in this browser? This cannot be undone.",
         ) {
-            return;
+            delete_all.dispatch_local(());
         }
-        spawn_local(async move {
-            match session::store().await {
-                Ok(store) => match store.delete_all().await {
-                    Ok(()) => list.set(Some(Vec::new())),
-                    Err(e) => error.set(Some(e.to_string())),
-                },
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
     };
-    let import = move |ev: leptos::ev::Event| {
+    let choose_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -115,35 +144,7 @@ pub fn History() -> impl IntoView {
         };
         // Cleared so that choosing the same file again fires a change.
         input.set_value("");
-        import_msg.set(Some(Ok(format!("Importing {}…", file.name()))));
-        spawn_local(async move {
-            let res = match session::store().await {
-                Ok(store) => store.import(&file).await.map(|i| {
-                    format!(
-                        "Imported {} from {}: {} new, {} replaced{}.",
-                        if i.added + i.replaced == 1 {
-                            "1 interview".to_string()
-                        } else {
-                            format!("{} interviews", i.added + i.replaced)
-                        },
-                        file.name(),
-                        i.added,
-                        i.replaced,
-                        if i.with_recordings {
-                            ", with recordings"
-                        } else {
-                            ", without recordings"
-                        }
-                    )
-                }),
-                Err(e) => Err(e.to_string()),
-            };
-            let ok = res.is_ok();
-            import_msg.set(Some(res.map_err(|e| format!("Nothing was imported. {e}"))));
-            if ok {
-                reload();
-            }
-        });
+        import.dispatch_local(SendWrapper::new(file));
     };
 
     view! {
@@ -154,7 +155,7 @@ pub fn History() -> impl IntoView {
                 <label class="btn" data-testid="import-label">
                     "Import interviews…"
                     <input type="file" class="sr-only" accept=format!(".{}", interviewer_core::export::EXTENSION)
-                        data-testid="import-file" on:change=import/>
+                        data-testid="import-file" on:change=choose_file/>
                 </label>
                 {move || (tracks.get().len() > 1).then(|| view! {
                     <label class="filter">"Track "
@@ -174,25 +175,28 @@ pub fn History() -> impl IntoView {
                 Ok(m) => view! { <Notice kind="info"><p data-testid="import-message">{m}</p></Notice> }.into_any(),
                 Err(e) => view! { <Notice kind="error"><p data-testid="import-message">{e}</p></Notice> }.into_any(),
             })}
-            {move || match list.get() {
-                None => view! { <p>"Loading…"</p> }.into_any(),
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || match records.get() {
+                None => ().into_any(),
                 Some(v) if v.is_empty() => view! {
                     <p data-testid="history-empty">"No interviews yet. "<a href="#/">"Start your first one."</a></p>
                 }.into_any(),
                 Some(_) => view! {
                     <Progress figures=figures.into()/>
-                    <HistoryTable figures=figures.into() list=list delete_one=Callback::new(delete_one)/>
+                    <HistoryTable figures=figures.into() list=records.into() delete_one=Callback::new(ask_delete_one)/>
                     <div class="actions no-print">
                         <ExportControls ids=shown_ids label="Export the interviews shown" what="all-" testid="export-all"/>
-                        <button class="btn danger" data-testid="delete-all" on:click=delete_all>"Delete all"</button>
+                        <button class="btn danger" data-testid="delete-all" on:click=ask_delete_all
+                            disabled=move || delete_all.pending().get()>"Delete all"</button>
                     </div>
                 }.into_any(),
             }}
             // Re-read after an import or a delete changes what is stored.
             {move || {
-                list.with(|_| ());
+                records.with(|_| ());
                 view! { <StorageInfo/> }
             }}
+            </Suspense>
         </section>
     }
 }
@@ -200,7 +204,7 @@ pub fn History() -> impl IntoView {
 #[component]
 fn HistoryTable(
     figures: Signal<Vec<KeyFigures>>,
-    list: RwSignal<Option<Vec<InterviewRecord>>>,
+    list: Signal<Option<Vec<InterviewRecord>>>,
     delete_one: Callback<String>,
 ) -> impl IntoView {
     let status_of = move |id: &str| {
@@ -250,7 +254,7 @@ fn HistoryTable(
 /// Progress charts across the shown interviews (at least two needed to show a trend).
 #[component]
 fn Progress(figures: Signal<Vec<KeyFigures>>) -> impl IntoView {
-    let band = session::pace_band();
+    let band = state().settings.with_untracked(|s| s.pace_band);
     let labels = move || {
         figures.with(|f| {
             f.iter()

@@ -1,15 +1,11 @@
 //! Home: choose an interview, recover an interrupted one.
 
-use crate::app::{navigate, state, Plan};
 use crate::components::{Notice, StorageInfo};
 use crate::session;
+use crate::state::{navigate, state, Plan};
 use interviewer_core::questions::{parse_custom_questions, plan_questions, Track};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen::JsValue;
-
-const CUSTOM_KEY: &str = "custom_questions";
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -17,20 +13,10 @@ pub fn Home() -> impl IntoView {
     let track = RwSignal::new(Track::General);
     let count = RwSignal::new(3usize);
     let limit = RwSignal::new(0u32);
-    let custom_text = RwSignal::new(String::new());
+    let settings = st.settings;
+    // The user's saved custom questions (saved with the settings as they are typed).
+    let custom_text = Signal::derive(move || settings.with(|s| s.custom_questions.clone()));
     let error = RwSignal::new(None::<String>);
-
-    // The user's saved custom questions.
-    spawn_local(async move {
-        match session::store().await {
-            Ok(store) => {
-                if let Ok(Some(v)) = store.get_setting(CUSTOM_KEY).await {
-                    custom_text.set(v.as_string().unwrap_or_default());
-                }
-            }
-            Err(e) => error.set(Some(e.to_string())),
-        }
-    });
 
     let start = move |_| {
         let custom = parse_custom_questions(&custom_text.get_untracked());
@@ -51,14 +37,6 @@ pub fn Home() -> impl IntoView {
             track: track.get_untracked(),
             questions,
         }));
-        let text = custom_text.get_untracked();
-        spawn_local(async move {
-            if let Ok(store) = session::store().await {
-                let _ = store
-                    .put_setting(CUSTOM_KEY, &JsValue::from_str(&text))
-                    .await;
-            }
-        });
         navigate(Route::Setup);
     };
 
@@ -103,12 +81,12 @@ pub fn Home() -> impl IntoView {
 
                 <label for="custom">"Your own questions (one per line, optional)"</label>
                 <textarea id="custom" rows="3" prop:value=move || custom_text.get()
-                    on:input=move |ev| custom_text.set(event_target_value(&ev))
+                    on:input=move |ev| settings.update(|s| s.custom_questions = event_target_value(&ev))
                     placeholder="e.g. Why do you want to work for us?"></textarea>
 
                 <label for="mute">"Read questions aloud"</label>
-                <input id="mute" type="checkbox" prop:checked=move || !st.muted.get()
-                    on:change=move |ev| st.muted.set(!event_target_checked(&ev))/>
+                <input id="mute" type="checkbox" prop:checked=move || !settings.with(|s| s.muted)
+                    on:change=move |ev| settings.update(|s| s.muted = !event_target_checked(&ev))/>
             </div>
             <div class="actions">
                 <button class="btn primary" data-testid="start" on:click=start>"Continue to camera check"</button>

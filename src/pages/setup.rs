@@ -1,12 +1,12 @@
 //! Setup: camera and microphone permission, preview, device choice, level meter.
 
-use crate::app::{navigate, state};
 use crate::components::calibration::FocusCalibration;
 use crate::components::{MicLevel, Notice};
 use crate::media::camera::{self, Device, DeviceChoice, MediaError};
 use crate::media::speech;
 use crate::media::transcript::{self, Availability};
 use crate::session;
+use crate::state::{navigate, state};
 use interviewer_core::record::{MediaKind, TranscriptMode};
 use interviewer_core::route::Route;
 use leptos::prelude::*;

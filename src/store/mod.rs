@@ -2,10 +2,14 @@
 //! `interviewer_core::schema`; this module only executes them and moves values.
 
 use idb::{Database, Factory, KeyRange, Query, TransactionMode};
-use interviewer_core::record::{migrate_record, ChunkMeta, InterviewRecord};
+use interviewer_core::record::{
+    assemble, migrate_record, pack_frames, AnswerData, ChunkMeta, InterviewRecord, FINAL_PIECE,
+};
+use interviewer_core::run::{ChunkWrite, FinalSave};
 use interviewer_core::schema::{self, KeyPath, Step};
 use js_sys::{Array, Reflect};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, IdbTransaction};
@@ -147,8 +151,54 @@ fn chunk_meta(v: &JsValue) -> ChunkMeta {
     }
 }
 
-/// A chunk's key: `[interviewId, seq]`.
-fn chunk_range(id: &str) -> Result<KeyRange, StoreError> {
+/// The stores an interview has rows in.
+const RECORD_STORES: [&str; 4] = [
+    schema::INTERVIEWS,
+    schema::CHUNKS,
+    schema::TIMELINE,
+    schema::ANSWERS,
+];
+
+/// A timeline piece: `{interviewId, seq, frames}` (frames packed, `record::pack_frames`).
+fn timeline_value(id: &str, seq: u32, packed: &str) -> Result<JsValue, StoreError> {
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
+    set("interviewId", &id.into())
+        .and(set("seq", &f64::from(seq).into()))
+        .and(set("frames", &packed.into()))
+        .map_err(|e| classify(&e))?;
+    Ok(obj.into())
+}
+
+fn row_id(v: &JsValue) -> Option<String> {
+    Reflect::get(v, &"interviewId".into()).ok()?.as_string()
+}
+
+fn piece_of(v: &JsValue) -> Option<(u32, String)> {
+    let seq = Reflect::get(v, &"seq".into()).ok()?.as_f64()?;
+    let frames = Reflect::get(v, &"frames".into()).ok()?.as_string()?;
+    Some((seq as u32, frames))
+}
+
+/// An answer row: `{interviewId, index, data}` (`data`: an `AnswerData`).
+fn answer_value(id: &str, a: &AnswerData) -> Result<JsValue, StoreError> {
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| Reflect::set(&obj, &k.into(), v).map(|_| ());
+    set("interviewId", &id.into())
+        .and(set("index", &(a.index as f64).into()))
+        .and(set("data", &to_js(a)?))
+        .map_err(|e| classify(&e))?;
+    Ok(obj.into())
+}
+
+fn answer_of(v: &JsValue) -> Option<(String, AnswerData)> {
+    let data = Reflect::get(v, &"data".into()).ok()?;
+    let a: AnswerData = serde_wasm_bindgen::from_value(data).ok()?;
+    Some((row_id(v)?, a))
+}
+
+/// Every row of one interview in a store keyed `[interviewId, number]`.
+fn row_range(id: &str) -> Result<KeyRange, StoreError> {
     let lo = Array::of2(&JsValue::from_str(id), &JsValue::from_f64(0.0));
     let hi = Array::of2(&JsValue::from_str(id), &JsValue::from_f64(f64::INFINITY));
     KeyRange::bound(&lo, &hi, None, None).map_err(from_idb)
@@ -217,66 +267,194 @@ impl Store {
         }
     }
 
-    /// Saves a record; when the disk is full, keeps it in the small localStorage journal
-    /// instead (see [`journal`]) so that the interview's final state is never lost.
-    /// Returns whether it reached IndexedDB.
-    pub async fn put_interview_or_journal(
-        &self,
-        rec: &InterviewRecord,
-    ) -> Result<bool, StoreError> {
-        match self.put_interview(rec).await {
-            Ok(()) => {
-                journal::remove(&rec.id);
-                Ok(true)
-            }
-            Err(StoreError::Quota) => journal::save(rec).map(|_| false),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Moves journalled records into IndexedDB where space now allows.
-    pub async fn flush_journal(&self) {
-        for rec in journal::load_all() {
-            if self.put_interview(&rec).await.is_ok() {
-                journal::remove(&rec.id);
-            }
-        }
-    }
-
+    /// Saves a whole record: its head, its answers (one row each) and its timeline as one
+    /// piece, replacing whatever the store held for it (import, recovery).
     pub async fn put_interview(&self, rec: &InterviewRecord) -> Result<(), StoreError> {
-        let (tx, raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadWrite)?;
-        let store = tx.object_store(schema::INTERVIEWS).map_err(from_idb)?;
-        store.put(&to_js(rec)?, None).map_err(from_idb)?;
+        let (tx, raw) = self.tx(
+            &[schema::INTERVIEWS, schema::TIMELINE, schema::ANSWERS],
+            TransactionMode::ReadWrite,
+        )?;
+        Self::write_record(&tx, rec).inspect_err(|_| {
+            let _ = raw.abort();
+        })?;
         Self::finish(tx, raw).await
     }
 
-    /// Saves one piece of the recording together with the updated record, atomically:
-    /// after a crash the record never claims a chunk that is not there.
-    pub async fn put_chunk(
-        &self,
+    /// [`put_interview`]'s writes, inside a transaction on the interviews, timeline and
+    /// answers stores (import writes several records in one).
+    pub(crate) fn write_record(
+        tx: &idb::Transaction,
         rec: &InterviewRecord,
-        seq: u32,
-        t_ms: f64,
-        blob: &Blob,
     ) -> Result<(), StoreError> {
+        let timeline = tx.object_store(schema::TIMELINE).map_err(from_idb)?;
+        let answers = tx.object_store(schema::ANSWERS).map_err(from_idb)?;
+        timeline
+            .delete(Query::KeyRange(row_range(&rec.id)?))
+            .map_err(from_idb)?;
+        answers
+            .delete(Query::KeyRange(row_range(&rec.id)?))
+            .map_err(from_idb)?;
+        if !rec.timeline.is_empty() {
+            timeline
+                .put(
+                    &timeline_value(&rec.id, 0, &pack_frames(&rec.timeline))?,
+                    None,
+                )
+                .map_err(from_idb)?;
+        }
+        for a in rec.answers() {
+            answers
+                .put(&answer_value(&rec.id, &a)?, None)
+                .map_err(from_idb)?;
+        }
+        tx.object_store(schema::INTERVIEWS)
+            .map_err(from_idb)?
+            .put(&to_js(&rec.head())?, None)
+            .map_err(from_idb)?;
+        Ok(())
+    }
+
+    /// Saves a record's head alone (question boundaries while recording).
+    pub async fn put_head(&self, head: &InterviewRecord) -> Result<(), StoreError> {
+        let (tx, raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadWrite)?;
+        tx.object_store(schema::INTERVIEWS)
+            .map_err(from_idb)?
+            .put(&to_js(&head.head())?, None)
+            .map_err(from_idb)?;
+        Self::finish(tx, raw).await
+    }
+
+    /// Saves one answer's row: what `a` holds replaces the row's, what it lacks (speech
+    /// figures, transcript) is kept, so that the analysis and the transcription of an
+    /// answer, which finish at different times, never overwrite each other.
+    pub async fn put_answer(&self, id: &str, a: &AnswerData) -> Result<(), StoreError> {
+        let (tx, raw) = self.tx(&[schema::ANSWERS], TransactionMode::ReadWrite)?;
+        let store = tx.object_store(schema::ANSWERS).map_err(from_idb)?;
+        let key = Array::of2(&JsValue::from_str(id), &JsValue::from_f64(a.index as f64));
+        let old = store
+            .get(Query::Key(key.into()))
+            .map_err(from_idb)?
+            .await
+            .map_err(from_idb)?
+            .and_then(|v| answer_of(&v))
+            .map(|(_, a)| a);
+        let merged = AnswerData {
+            index: a.index,
+            speech: a
+                .speech
+                .clone()
+                .or_else(|| old.as_ref().and_then(|o| o.speech.clone())),
+            transcript: a
+                .transcript
+                .clone()
+                .or_else(|| old.and_then(|o| o.transcript)),
+        };
+        store
+            .put(&answer_value(id, &merged)?, None)
+            .map_err(from_idb)?;
+        Self::finish(tx, raw).await
+    }
+
+    /// Saves one piece of the recording with the frames analysed during it and the
+    /// record's head, atomically: after a crash the head never claims a chunk that is not
+    /// there. Its cost is the same in the first minute and the tenth.
+    pub async fn put_chunk(&self, w: &ChunkWrite, blob: &Blob) -> Result<(), StoreError> {
+        let id = &w.head.id;
         let (tx, raw) = self.tx(
-            &[schema::INTERVIEWS, schema::CHUNKS],
+            &[schema::INTERVIEWS, schema::CHUNKS, schema::TIMELINE],
             TransactionMode::ReadWrite,
         )?;
         let meta = ChunkMeta {
-            seq,
-            t_ms,
+            seq: w.seq,
+            t_ms: w.t_ms,
             size: blob.size(),
         };
         tx.object_store(schema::CHUNKS)
             .map_err(from_idb)?
-            .put(&chunk_value(&rec.id, &meta, blob)?, None)
+            .put(&chunk_value(id, &meta, blob)?, None)
             .map_err(from_idb)?;
+        if !w.frames.is_empty() {
+            tx.object_store(schema::TIMELINE)
+                .map_err(from_idb)?
+                .put(&timeline_value(id, w.seq, &pack_frames(&w.frames))?, None)
+                .map_err(from_idb)?;
+        }
         tx.object_store(schema::INTERVIEWS)
             .map_err(from_idb)?
-            .put(&to_js(rec)?, None)
+            .put(&to_js(&w.head)?, None)
             .map_err(from_idb)?;
         Self::finish(tx, raw).await
+    }
+
+    /// The end of a recording: the finished head, the last frames and every answer, in one
+    /// transaction. When the disk is full, the head goes to the small localStorage journal
+    /// instead (see [`journal`]) so that the interview's final state is never lost.
+    /// Returns whether it reached IndexedDB.
+    pub async fn put_final(&self, f: &FinalSave) -> Result<bool, StoreError> {
+        let id = &f.head.id;
+        let write = async {
+            let (tx, raw) = self.tx(
+                &[schema::INTERVIEWS, schema::TIMELINE, schema::ANSWERS],
+                TransactionMode::ReadWrite,
+            )?;
+            let go = || -> Result<(), StoreError> {
+                if !f.frames.is_empty() {
+                    tx.object_store(schema::TIMELINE)
+                        .map_err(from_idb)?
+                        .put(
+                            &timeline_value(id, FINAL_PIECE, &pack_frames(&f.frames))?,
+                            None,
+                        )
+                        .map_err(from_idb)?;
+                }
+                let answers = tx.object_store(schema::ANSWERS).map_err(from_idb)?;
+                for a in &f.answers {
+                    answers.put(&answer_value(id, a)?, None).map_err(from_idb)?;
+                }
+                tx.object_store(schema::INTERVIEWS)
+                    .map_err(from_idb)?
+                    .put(&to_js(&f.head)?, None)
+                    .map_err(from_idb)?;
+                Ok(())
+            };
+            if let Err(e) = go() {
+                let _ = raw.abort();
+                return Err(e);
+            }
+            Self::finish(tx, raw).await
+        };
+        match write.await {
+            Ok(()) => {
+                journal::remove(id);
+                Ok(true)
+            }
+            Err(StoreError::Quota) => journal::save(&f.head).map(|_| false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves journalled heads into IndexedDB where space now allows.
+    pub async fn flush_journal(&self) {
+        for rec in journal::load_all() {
+            if self.put_head(&rec).await.is_ok() {
+                journal::remove(&rec.id);
+            }
+        }
+    }
+
+    /// Every row of `store` that belongs to interview `id` (all interviews when None).
+    async fn rows(&self, store: &str, id: Option<&str>) -> Result<Vec<JsValue>, StoreError> {
+        let (tx, _raw) = self.tx(&[store], TransactionMode::ReadOnly)?;
+        let query = match id {
+            Some(id) => Some(Query::KeyRange(row_range(id)?)),
+            None => None,
+        };
+        tx.object_store(store)
+            .map_err(from_idb)?
+            .get_all(query, None)
+            .map_err(from_idb)?
+            .await
+            .map_err(from_idb)
     }
 
     pub async fn get_interview(&self, id: &str) -> Result<Option<InterviewRecord>, StoreError> {
@@ -288,30 +466,64 @@ impl Store {
             .map_err(from_idb)?
             .await
             .map_err(from_idb)?;
-        if let Some(j) = journal::load(id) {
-            return Ok(Some(j));
-        }
-        match v {
-            None => Ok(None),
-            Some(v) => parse_record(v).map(Some),
-        }
+        let head = match journal::load(id) {
+            Some(j) => j,
+            None => match v {
+                None => return Ok(None),
+                Some(v) => parse_record(v)?,
+            },
+        };
+        let pieces = self.rows(schema::TIMELINE, Some(id)).await?;
+        let answers = self.rows(schema::ANSWERS, Some(id)).await?;
+        let pieces: Vec<(u32, String)> = pieces.iter().filter_map(piece_of).collect();
+        let answers = answers
+            .iter()
+            .filter_map(|v| answer_of(v).map(|a| a.1))
+            .collect();
+        assemble(head, &pieces, answers)
+            .map(Some)
+            .map_err(|e| StoreError::Other(e.to_string()))
+    }
+
+    /// Every readable record's head alone (the recovery banner needs no timeline).
+    pub async fn list_heads(&self) -> Result<Vec<InterviewRecord>, StoreError> {
+        Ok(self
+            .rows(schema::INTERVIEWS, None)
+            .await?
+            .into_iter()
+            .filter_map(|v| parse_record(v).ok())
+            .map(|r| journal::load(&r.id).unwrap_or(r))
+            .collect())
     }
 
     /// Every readable interview record. Unreadable ones are reported in the console and
     /// skipped, never deleted: a later version of the app may read them.
     pub async fn list_interviews(&self) -> Result<Vec<InterviewRecord>, StoreError> {
-        let (tx, _raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadOnly)?;
-        let all = tx
-            .object_store(schema::INTERVIEWS)
-            .map_err(from_idb)?
-            .get_all(None, None)
-            .map_err(from_idb)?
-            .await
-            .map_err(from_idb)?;
+        let heads = self.rows(schema::INTERVIEWS, None).await?;
+        let pieces = self.rows(schema::TIMELINE, None).await?;
+        let answers = self.rows(schema::ANSWERS, None).await?;
+        // Each interview's timeline pieces and answer rows.
+        type Rows = (Vec<(u32, String)>, Vec<AnswerData>);
+        let mut by_id: HashMap<String, Rows> = HashMap::new();
+        for v in &pieces {
+            if let (Some(id), Some(p)) = (row_id(v), piece_of(v)) {
+                by_id.entry(id).or_default().0.push(p);
+            }
+        }
+        for v in &answers {
+            if let Some((id, a)) = answer_of(v) {
+                by_id.entry(id).or_default().1.push(a);
+            }
+        }
         let mut out = Vec::new();
-        for v in all {
-            match parse_record(v) {
-                Ok(r) => out.push(journal::load(&r.id).unwrap_or(r)),
+        for v in heads {
+            let rec = parse_record(v).and_then(|r| {
+                let head = journal::load(&r.id).unwrap_or(r);
+                let (p, a) = by_id.remove(&head.id).unwrap_or_default();
+                assemble(head, &p, a).map_err(|e| StoreError::Other(e.to_string()))
+            });
+            match rec {
+                Ok(r) => out.push(r),
                 Err(e) => {
                     web_sys::console::warn_1(&format!("skipping unreadable interview: {e}").into())
                 }
@@ -320,14 +532,20 @@ impl Store {
         Ok(out)
     }
 
-    async fn chunk_values(&self, id: &str) -> Result<Vec<JsValue>, StoreError> {
-        let (tx, _raw) = self.tx(&[schema::CHUNKS], TransactionMode::ReadOnly)?;
-        tx.object_store(schema::CHUNKS)
+    pub async fn get_setting(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
+        let (tx, _raw) = self.tx(&[schema::SETTINGS], TransactionMode::ReadOnly)?;
+        let v = tx
+            .object_store(schema::SETTINGS)
             .map_err(from_idb)?
-            .get_all(Some(Query::KeyRange(chunk_range(id)?)), None)
+            .get(Query::Key(key.into()))
             .map_err(from_idb)?
             .await
-            .map_err(from_idb)
+            .map_err(from_idb)?;
+        Ok(v.and_then(|v| Reflect::get(&v, &"value".into()).ok()))
+    }
+
+    async fn chunk_values(&self, id: &str) -> Result<Vec<JsValue>, StoreError> {
+        self.rows(schema::CHUNKS, Some(id)).await
     }
 
     /// Chunk metadata in recording order.
@@ -353,16 +571,15 @@ impl Store {
         Blob::new_with_blob_sequence_and_options(&parts, &opts).map_err(|e| classify(&e))
     }
 
-    /// Deletes an interview and its recording in one transaction.
+    /// Deletes an interview, its recording and its rows in one transaction.
     pub async fn delete_interview(&self, id: &str) -> Result<(), StoreError> {
-        let (tx, raw) = self.tx(
-            &[schema::INTERVIEWS, schema::CHUNKS],
-            TransactionMode::ReadWrite,
-        )?;
-        tx.object_store(schema::CHUNKS)
-            .map_err(from_idb)?
-            .delete(Query::KeyRange(chunk_range(id)?))
-            .map_err(from_idb)?;
+        let (tx, raw) = self.tx(&RECORD_STORES, TransactionMode::ReadWrite)?;
+        for store in [schema::CHUNKS, schema::TIMELINE, schema::ANSWERS] {
+            tx.object_store(store)
+                .map_err(from_idb)?
+                .delete(Query::KeyRange(row_range(id)?))
+                .map_err(from_idb)?;
+        }
         tx.object_store(schema::INTERVIEWS)
             .map_err(from_idb)?
             .delete(Query::Key(id.into()))
@@ -373,18 +590,13 @@ impl Store {
     }
 
     pub async fn delete_all(&self) -> Result<(), StoreError> {
-        let (tx, raw) = self.tx(
-            &[schema::INTERVIEWS, schema::CHUNKS],
-            TransactionMode::ReadWrite,
-        )?;
-        tx.object_store(schema::CHUNKS)
-            .map_err(from_idb)?
-            .clear()
-            .map_err(from_idb)?;
-        tx.object_store(schema::INTERVIEWS)
-            .map_err(from_idb)?
-            .clear()
-            .map_err(from_idb)?;
+        let (tx, raw) = self.tx(&RECORD_STORES, TransactionMode::ReadWrite)?;
+        for store in RECORD_STORES {
+            tx.object_store(store)
+                .map_err(from_idb)?
+                .clear()
+                .map_err(from_idb)?;
+        }
         Self::finish(tx, raw).await?;
         for r in journal::load_all() {
             journal::remove(&r.id);
@@ -392,16 +604,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn get_setting(&self, key: &str) -> Result<Option<JsValue>, StoreError> {
-        let (tx, _raw) = self.tx(&[schema::SETTINGS], TransactionMode::ReadOnly)?;
-        let v = tx
-            .object_store(schema::SETTINGS)
+    pub async fn delete_setting(&self, key: &str) -> Result<(), StoreError> {
+        let (tx, raw) = self.tx(&[schema::SETTINGS], TransactionMode::ReadWrite)?;
+        tx.object_store(schema::SETTINGS)
             .map_err(from_idb)?
-            .get(Query::Key(key.into()))
-            .map_err(from_idb)?
-            .await
+            .delete(Query::Key(key.into()))
             .map_err(from_idb)?;
-        Ok(v.and_then(|v| Reflect::get(&v, &"value".into()).ok()))
+        Self::finish(tx, raw).await
     }
 
     pub async fn put_setting(&self, key: &str, value: &JsValue) -> Result<(), StoreError> {

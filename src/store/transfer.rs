@@ -1,7 +1,7 @@
 //! Export and import glue: the file layout and every check live in
 //! `interviewer_core::export`; this moves Blobs between the file and IndexedDB.
 
-use super::{chunk_meta, chunk_range, chunk_value, classify, from_idb, to_js, Store, StoreError};
+use super::{chunk_meta, chunk_value, classify, from_idb, row_range, Store, StoreError};
 use idb::{Query, TransactionMode};
 use interviewer_core::export::{self, Source};
 use interviewer_core::record::ChunkMeta;
@@ -98,18 +98,14 @@ impl Store {
             .map(|r| r.id)
             .collect();
         let (tx, raw) = self
-            .tx(
-                &[schema::INTERVIEWS, schema::CHUNKS],
-                TransactionMode::ReadWrite,
-            )
+            .tx(&super::RECORD_STORES, TransactionMode::ReadWrite)
             .map_err(|e| e.to_string())?;
         let write = || -> Result<(), StoreError> {
             let chunks = tx.object_store(schema::CHUNKS).map_err(from_idb)?;
-            let interviews = tx.object_store(schema::INTERVIEWS).map_err(from_idb)?;
             for (rec, pieces) in &imp.interviews {
                 // Replacing: the old recording goes, in the same transaction.
                 chunks
-                    .delete(Query::KeyRange(chunk_range(&rec.id)?))
+                    .delete(Query::KeyRange(row_range(&rec.id)?))
                     .map_err(from_idb)?;
                 for c in pieces {
                     let start = (imp.data_start + c.offset) as f64;
@@ -129,7 +125,7 @@ impl Store {
                         .put(&chunk_value(&rec.id, &meta, &blob)?, None)
                         .map_err(from_idb)?;
                 }
-                interviews.put(&to_js(rec)?, None).map_err(from_idb)?;
+                Store::write_record(&tx, rec)?;
             }
             Ok(())
         };

@@ -134,10 +134,13 @@ export function exportFile(items, { withRecordings = true, exportedMs = Date.now
  * registers node:test's before/after hooks; the returned object's `server` and `browser`
  * are set once the hook has run.
  */
-export function appUnderTest(before, after) {
+export function appUnderTest(before, after, { audio } = {}) {
   const env = { server: null, browser: null, media: null };
   before(async () => {
     env.media = await fixtures();
+    // A test file may give the fake microphone its own sound (a path, or a function
+    // that makes the file and returns its path).
+    if (audio) env.media.audio = typeof audio === 'function' ? await audio() : audio;
     env.server = await serve(process.env.E2E_DIST || 'dist');
     env.browser = await launch(env.media);
   });

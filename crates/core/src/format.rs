@@ -24,6 +24,30 @@ pub fn bytes(n: f64) -> String {
     }
 }
 
+/// A share 0..1 as a whole percentage.
+pub fn pct(v: f32) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// The expressions that took at least 5% of the time, largest first ("neutral 60%,
+/// happy 30%"), or "–" when none did.
+pub fn expression_shares(e: &[f32; 7]) -> String {
+    let mut v: Vec<(usize, f32)> = e
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, p)| *p >= 0.05)
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    if v.is_empty() {
+        return "–".into();
+    }
+    v.iter()
+        .map(|(k, p)| format!("{} {}", crate::face::EXPRESSIONS[*k], pct(*p)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A UTC-independent date label from epoch milliseconds and the local offset in minutes
 /// (as `Date.getTimezoneOffset()` gives it: minutes *behind* UTC).
 pub fn date_time(epoch_ms: f64, tz_offset_min: f64) -> String {
@@ -52,6 +76,21 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_and_percentages() {
+        assert_eq!(pct(0.456), "46%");
+        assert_eq!(
+            expression_shares(&[0.6, 0.0, 0.0, 0.3, 0.04, 0.0, 0.06]),
+            format!(
+                "{} 60%, {} 30%, {} 6%",
+                crate::face::EXPRESSIONS[0],
+                crate::face::EXPRESSIONS[3],
+                crate::face::EXPRESSIONS[6]
+            )
+        );
+        assert_eq!(expression_shares(&[0.0; 7]), "–");
+    }
 
     #[test]
     fn mmss_formats() {

@@ -1,241 +1,75 @@
-//! The question bank: built-in tracks plus the user's own questions.
+//! The question bank: built-in tracks (data in `questions/*.toml`, checked and turned into
+//! Rust tables by `build.rs`) plus the user's own questions.
 
 use serde::{Deserialize, Serialize};
 
+/// What a question asks for; behavioural answers are read for their STAR structure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Track {
-    General,
-    SoftwareEngineering,
-    CustomerSupport,
-    /// Only the user's own questions.
-    Custom,
+pub enum QuestionKind {
+    /// "Tell me about a time...": a story (situation, task, action, result).
+    Behavioural,
+    /// "What would you do if...".
+    Situational,
+    /// Knowledge of the role.
+    Technical,
+    /// Why this job, strengths, goals.
+    Motivation,
+    /// "Do you have any questions for us?".
+    Closing,
 }
 
-impl Track {
-    pub const ALL: [Track; 4] = [
-        Track::General,
-        Track::SoftwareEngineering,
-        Track::CustomerSupport,
-        Track::Custom,
-    ];
-
+impl QuestionKind {
     pub fn label(self) -> &'static str {
         match self {
-            Track::General => "General / behavioural",
-            Track::SoftwareEngineering => "Software engineering",
-            Track::CustomerSupport => "Customer support & sales",
-            Track::Custom => "My own questions",
+            QuestionKind::Behavioural => "behavioural",
+            QuestionKind::Situational => "situational",
+            QuestionKind::Technical => "technical",
+            QuestionKind::Motivation => "motivation",
+            QuestionKind::Closing => "closing",
         }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Track::General => "general",
-            Track::SoftwareEngineering => "software_engineering",
-            Track::CustomerSupport => "customer_support",
-            Track::Custom => "custom",
-        }
-    }
-
-    pub fn from_slug(s: &str) -> Option<Track> {
-        Track::ALL.into_iter().find(|t| t.slug() == s)
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BankQuestion {
+    pub id: &'static str,
     pub track: Track,
+    /// Written to be read aloud by speech synthesis.
     pub text: &'static str,
+    pub kind: QuestionKind,
     /// Suggested answer time in seconds.
     pub suggested_s: u32,
+    /// What a strong answer covers, one line each.
+    pub points: &'static [&'static str],
+    /// Words an interviewer listens for.
+    pub terms: &'static [&'static str],
+    /// Behavioural questions: asked when the answer lacks the candidate's actions.
+    pub follow_up_action: Option<&'static str>,
+    /// Behavioural questions: asked when the answer lacks an outcome.
+    pub follow_up_result: Option<&'static str>,
 }
 
-const fn q(track: Track, text: &'static str, suggested_s: u32) -> BankQuestion {
-    BankQuestion {
-        track,
-        text,
-        suggested_s,
+include!(concat!(env!("OUT_DIR"), "/questions_table.rs"));
+
+impl Track {
+    pub fn from_slug(s: &str) -> Option<Track> {
+        Track::ALL.into_iter().find(|t| t.slug() == s)
     }
 }
-
-use Track::{CustomerSupport as CS, General as G, SoftwareEngineering as SE};
-
-/// Built-in questions. Texts are written to be read aloud by speech synthesis.
-pub const BANK: &[BankQuestion] = &[
-    q(G, "Tell me about yourself.", 90),
-    q(G, "Why do you want this job?", 90),
-    q(G, "What is your greatest professional strength?", 90),
-    q(G, "Tell me about a weakness you are working on.", 90),
-    q(
-        G,
-        "Describe a time you disagreed with a colleague. How did you resolve it?",
-        120,
-    ),
-    q(
-        G,
-        "Tell me about a project you are proud of and your part in it.",
-        120,
-    ),
-    q(G, "Describe a time you failed. What did you learn?", 120),
-    q(
-        G,
-        "Tell me about a time you had to meet a tight deadline.",
-        120,
-    ),
-    q(G, "How do you handle feedback you disagree with?", 90),
-    q(
-        G,
-        "Describe a situation where you showed leadership without a formal title.",
-        120,
-    ),
-    q(G, "Where do you see yourself in five years?", 90),
-    q(
-        G,
-        "Tell me about a time you had to learn something new quickly.",
-        120,
-    ),
-    q(G, "How do you prioritise when everything seems urgent?", 90),
-    q(
-        G,
-        "Describe a time you made a mistake that affected others. What did you do?",
-        120,
-    ),
-    q(G, "What motivates you at work?", 90),
-    q(G, "Do you have any questions for us?", 60),
-    q(
-        SE,
-        "Walk me through a system you designed. What trade-offs did you make?",
-        150,
-    ),
-    q(
-        SE,
-        "Tell me about the hardest bug you have tracked down.",
-        120,
-    ),
-    q(
-        SE,
-        "How would you design a URL shortener that serves a billion redirects a day?",
-        180,
-    ),
-    q(SE, "How do you decide when code is ready to ship?", 90),
-    q(
-        SE,
-        "Explain the difference between a process and a thread to a new team member.",
-        90,
-    ),
-    q(SE, "How do you review a colleague's pull request?", 90),
-    q(
-        SE,
-        "Describe a time you improved the performance of a system. How did you measure it?",
-        120,
-    ),
-    q(
-        SE,
-        "What happens, step by step, when you type a web address into a browser and press enter?",
-        150,
-    ),
-    q(
-        SE,
-        "How would you approach a legacy code base with no tests?",
-        120,
-    ),
-    q(
-        SE,
-        "Tell me about a technical decision you would make differently today.",
-        120,
-    ),
-    q(
-        SE,
-        "How do you keep a service reliable when its dependencies fail?",
-        120,
-    ),
-    q(
-        SE,
-        "Explain a data structure you used recently and why you chose it.",
-        90,
-    ),
-    q(
-        SE,
-        "How do you estimate how long a piece of work will take?",
-        90,
-    ),
-    q(
-        SE,
-        "Describe how you would test a feature that depends on time and network conditions.",
-        120,
-    ),
-    q(
-        SE,
-        "Tell me about a time you had to explain a technical problem to a non-technical person.",
-        120,
-    ),
-    q(
-        SE,
-        "How do you handle secrets and personal data in the systems you build?",
-        90,
-    ),
-    q(
-        CS,
-        "Tell me about a time you turned an unhappy customer around.",
-        120,
-    ),
-    q(
-        CS,
-        "How do you handle a customer who is angry about something you cannot change?",
-        120,
-    ),
-    q(CS, "Sell me this pen.", 90),
-    q(CS, "How do you handle rejection in sales?", 90),
-    q(
-        CS,
-        "Describe how you prepare for a call with a new prospect.",
-        90,
-    ),
-    q(
-        CS,
-        "Tell me about a time you went beyond what the customer expected.",
-        120,
-    ),
-    q(CS, "How do you prioritise a queue of support requests?", 90),
-    q(
-        CS,
-        "A customer asks for a refund outside the policy. What do you do?",
-        90,
-    ),
-    q(
-        CS,
-        "How do you explain a complex product to someone who has never used it?",
-        90,
-    ),
-    q(
-        CS,
-        "Tell me about a target you missed and what you did next.",
-        120,
-    ),
-    q(CS, "How do you keep your composure on a difficult day?", 90),
-    q(
-        CS,
-        "Describe a time you learned something from customer feedback and passed it on.",
-        120,
-    ),
-    q(
-        CS,
-        "How do you build a long-term relationship with a client?",
-        90,
-    ),
-    q(
-        CS,
-        "What would you do in your first month in this role?",
-        90,
-    ),
-];
 
 pub fn questions_for(track: Track) -> impl Iterator<Item = &'static BankQuestion> {
     BANK.iter().filter(move |q| q.track == track)
 }
 
-/// A question as asked in one interview.
+/// A bank question by id.
+pub fn by_id(id: &str) -> Option<&'static BankQuestion> {
+    BANK.iter().find(|q| q.id == id)
+}
+
+/// A question as asked in one interview. What the report reads the answer against (its
+/// kind, talking points and terms) is copied in, so an old report never changes when the
+/// bank does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlannedQuestion {
     pub text: String,
@@ -244,6 +78,58 @@ pub struct PlannedQuestion {
     /// True for a question the user wrote.
     #[serde(default)]
     pub custom: bool,
+    /// The bank question it came from.
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub kind: Option<QuestionKind>,
+    #[serde(default)]
+    pub points: Vec<String>,
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// Suggested answer length (seconds), when the bank or the user gave one.
+    #[serde(default)]
+    pub suggested_s: Option<u32>,
+    /// A follow-up: the index of the question it follows up.
+    #[serde(default)]
+    pub follows: Option<usize>,
+}
+
+impl PlannedQuestion {
+    /// A bank question as planned, with `limit_s` (0: its suggested time).
+    pub fn from_bank(q: &BankQuestion, limit_s: u32) -> PlannedQuestion {
+        PlannedQuestion {
+            text: q.text.to_string(),
+            limit_s: if limit_s == 0 { q.suggested_s } else { limit_s },
+            custom: false,
+            id: Some(q.id.to_string()),
+            kind: Some(q.kind),
+            points: q.points.iter().map(|p| p.to_string()).collect(),
+            terms: q.terms.iter().map(|t| t.to_string()).collect(),
+            suggested_s: Some(q.suggested_s),
+            follows: None,
+        }
+    }
+
+    /// One of the user's own questions.
+    pub fn custom(text: &str, limit_s: u32) -> PlannedQuestion {
+        PlannedQuestion {
+            text: text.to_string(),
+            limit_s,
+            custom: true,
+            id: None,
+            kind: None,
+            points: Vec::new(),
+            terms: Vec::new(),
+            suggested_s: None,
+            follows: None,
+        }
+    }
+
+    /// The bank question this was planned from, if any.
+    pub fn bank(&self) -> Option<&'static BankQuestion> {
+        self.id.as_deref().and_then(by_id)
+    }
 }
 
 /// Parses the user's custom questions: one per non-empty line, trimmed, duplicates dropped.
@@ -301,11 +187,7 @@ pub fn plan_questions(
     let mut out = Vec::with_capacity(count);
     while out.len() < custom_take && !custom_pool.is_empty() {
         let q = custom_pool.swap_remove(rng.below(custom_pool.len()));
-        out.push(PlannedQuestion {
-            text: q.clone(),
-            limit_s: limit(120),
-            custom: true,
-        });
+        out.push(PlannedQuestion::custom(q, limit(120)));
     }
     let bank_track = if track == Track::Custom {
         Track::General
@@ -315,15 +197,11 @@ pub fn plan_questions(
     let mut pool: Vec<&BankQuestion> = questions_for(bank_track).collect();
     while out.len() < count && !pool.is_empty() {
         let q = pool.swap_remove(rng.below(pool.len()));
-        out.push(PlannedQuestion {
-            text: q.text.to_string(),
-            limit_s: limit(q.suggested_s),
-            custom: false,
-        });
+        out.push(PlannedQuestion::from_bank(q, limit_s));
     }
     if let Some(pos) = out
         .iter()
-        .position(|q| q.text.starts_with("Do you have any questions"))
+        .position(|q| q.kind == Some(QuestionKind::Closing))
     {
         let closer = out.remove(pos);
         out.push(closer);
@@ -337,18 +215,37 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
-    fn bank_has_three_tracks_and_forty_questions() {
-        assert!(BANK.len() >= 40);
-        for t in [
-            Track::General,
-            Track::SoftwareEngineering,
-            Track::CustomerSupport,
-        ] {
-            assert!(questions_for(t).count() >= 12, "{t:?}");
+    fn the_bank_has_twelve_tracks_and_250_questions() {
+        assert!(BANK.len() >= 250, "{} questions", BANK.len());
+        assert!(Track::ALL.len() >= 13, "12 tracks and the user's own");
+        for t in Track::ALL.into_iter().filter(|t| *t != Track::Custom) {
+            assert!(questions_for(t).count() >= 20, "{t:?}");
+            assert!(!t.keywords().is_empty());
         }
         let unique: HashSet<_> = BANK.iter().map(|q| q.text).collect();
         assert_eq!(unique.len(), BANK.len(), "duplicate question text");
-        assert!(BANK.iter().all(|q| q.text.ends_with(['?', '.'])));
+        let ids: HashSet<_> = BANK.iter().map(|q| q.id).collect();
+        assert_eq!(ids.len(), BANK.len(), "duplicate id");
+        for q in BANK {
+            assert!(q.text.ends_with(['?', '.']), "{}", q.id);
+            assert!((3..=5).contains(&q.points.len()), "{}", q.id);
+            assert_eq!(
+                q.kind == QuestionKind::Behavioural,
+                q.follow_up_action.is_some() && q.follow_up_result.is_some(),
+                "{}: follow-ups on behavioural questions only",
+                q.id
+            );
+            assert_eq!(by_id(q.id), Some(q));
+        }
+        // Records made before the bank grew name these tracks.
+        for slug in [
+            "general",
+            "software_engineering",
+            "customer_support",
+            "custom",
+        ] {
+            assert!(Track::from_slug(slug).is_some(), "{slug}");
+        }
     }
 
     #[test]
@@ -376,8 +273,10 @@ mod tests {
     fn suggested_limits_apply_when_limit_is_zero() {
         let p = plan_questions(Track::SoftwareEngineering, 8, 0, &[], 1);
         for q in p {
-            let b = BANK.iter().find(|b| b.text == q.text).unwrap();
+            let b = q.bank().unwrap();
             assert_eq!(q.limit_s, b.suggested_s);
+            assert_eq!(q.points.len(), b.points.len());
+            assert_eq!(q.kind, Some(b.kind));
         }
     }
 
@@ -399,13 +298,10 @@ mod tests {
 
     #[test]
     fn closing_question_goes_last() {
+        let n = questions_for(Track::General).count();
         for seed in 0..200 {
-            let p = plan_questions(Track::General, 16, 0, &[], seed);
-            assert!(p
-                .last()
-                .unwrap()
-                .text
-                .starts_with("Do you have any questions"));
+            let p = plan_questions(Track::General, n, 0, &[], seed);
+            assert_eq!(p.last().unwrap().kind, Some(QuestionKind::Closing));
         }
     }
 

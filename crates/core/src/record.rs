@@ -76,14 +76,36 @@ pub struct InterviewRecord {
     /// Why there is no face analysis, when there is none.
     #[serde(default)]
     pub vision_note: Option<String>,
+    /// Epoch milliseconds of the last chunk saved while recording: a record still
+    /// `Recording` whose heartbeat is recent belongs to a live tab, not a crashed one.
+    #[serde(default)]
+    pub heartbeat_ms: Option<f64>,
 }
 
+/// One answer's data as the store keeps it, in its own row beside the record's head, so
+/// that saving it never rewrites the whole record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerData {
+    pub index: usize,
+    #[serde(default)]
+    pub speech: Option<crate::speech::audio::AudioMetrics>,
+    #[serde(default)]
+    pub transcript: Option<AnswerTranscript>,
+}
+
+/// A recording tab saves a chunk every second; one silent for longer than this is gone.
+pub const LIVE_WINDOW_MS: f64 = 5_000.0;
+
+/// How an interview's answers are transcribed, in the order the app prefers them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TranscriptMode {
     /// No speech recognition (not offered, not installed, or not allowed).
     #[default]
     None,
+    /// This app's own model (Whisper tiny.en), in a worker: audio stays on the device,
+    /// in any browser, offline.
+    Model,
     /// The browser's on-device recognition: audio stays on the device.
     OnDevice,
     /// The browser vendor's cloud recognition, which the user explicitly allowed.
@@ -94,10 +116,32 @@ impl TranscriptMode {
     pub fn label(self) -> &'static str {
         match self {
             TranscriptMode::None => "no speech recognition",
-            TranscriptMode::OnDevice => "on-device speech recognition",
+            TranscriptMode::Model => "this app's on-device speech recognition (Whisper tiny.en)",
+            TranscriptMode::OnDevice => "the browser's on-device speech recognition",
             TranscriptMode::Cloud => "the browser's cloud speech recognition (you allowed it)",
         }
     }
+}
+
+/// What produced an answer's transcript.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TranscriptSource {
+    /// The browser's speech recognition (on-device or cloud: the record's mode says).
+    #[default]
+    Browser,
+    /// This app's model.
+    Model,
+    /// Typed by the user (the answer had no transcript).
+    Typed,
+}
+
+/// A word of a transcript, placed on the recording (milliseconds from its start).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimedWord {
+    pub text: String,
+    pub start_ms: f64,
+    pub end_ms: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -110,6 +154,12 @@ pub struct AnswerTranscript {
     /// Final results as the recogniser gave them, each at its time in the recording.
     #[serde(default)]
     pub segments: Vec<TranscriptSegment>,
+    #[serde(default)]
+    pub source: TranscriptSource,
+    /// Each word with its time (this app's model; empty for the browser's recognition,
+    /// which gives results, not words).
+    #[serde(default)]
+    pub words: Vec<TimedWord>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,7 +214,83 @@ impl InterviewRecord {
             timeline: Vec::new(),
             calibration: None,
             vision_note: None,
+            heartbeat_ms: None,
         }
+    }
+
+    /// The record without its timeline and per-answer data: what the store keeps in the
+    /// interviews store (the rest lives in rows of its own, see [`AnswerData`]).
+    pub fn head(&self) -> InterviewRecord {
+        InterviewRecord {
+            id: self.id.clone(),
+            format: self.format,
+            created_ms: self.created_ms,
+            track: self.track,
+            questions: self.questions.clone(),
+            spans: self.spans.clone(),
+            status: self.status,
+            duration_ms: self.duration_ms,
+            mime_type: self.mime_type.clone(),
+            media: self.media,
+            chunk_count: self.chunk_count,
+            bytes: self.bytes,
+            note: self.note.clone(),
+            speech: Vec::new(),
+            transcripts: Vec::new(),
+            transcript_mode: self.transcript_mode,
+            timeline: Vec::new(),
+            calibration: self.calibration,
+            vision_note: self.vision_note.clone(),
+            heartbeat_ms: self.heartbeat_ms,
+        }
+    }
+
+    /// What the record holds for answer `index`.
+    pub fn answer_data(&self, index: usize) -> AnswerData {
+        AnswerData {
+            index,
+            speech: self
+                .speech
+                .iter()
+                .find(|s| s.index == index)
+                .map(|s| s.audio.clone()),
+            transcript: self.transcripts.iter().find(|t| t.index == index).cloned(),
+        }
+    }
+
+    /// Every answer's data (export splits a record this way for the store).
+    pub fn answers(&self) -> Vec<AnswerData> {
+        let mut idx: Vec<usize> = self
+            .speech
+            .iter()
+            .map(|s| s.index)
+            .chain(self.transcripts.iter().map(|t| t.index))
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| self.answer_data(i)).collect()
+    }
+
+    /// Puts an answer row back into the record (reading from the store). A row replaces
+    /// what the head held for that answer (records saved before the split kept it there).
+    pub fn merge_answer(&mut self, a: AnswerData) {
+        if let Some(m) = a.speech {
+            self.set_speech(a.index, m);
+        }
+        if let Some(t) = a.transcript {
+            self.transcripts.retain(|x| x.index != t.index);
+            self.transcripts.push(t);
+            self.transcripts.sort_by_key(|t| t.index);
+        }
+    }
+
+    /// A record left `Recording` by a tab that may still be recording it: its last chunk
+    /// was saved less than [`LIVE_WINDOW_MS`] ago.
+    pub fn is_live(&self, now_ms: f64) -> bool {
+        self.is_unfinished()
+            && self
+                .heartbeat_ms
+                .is_some_and(|h| now_ms - h < LIVE_WINDOW_MS && h <= now_ms + LIVE_WINDOW_MS)
     }
 
     pub fn is_unfinished(&self) -> bool {
@@ -197,10 +323,54 @@ impl InterviewRecord {
                     text: text.trim().to_string(),
                     corrected,
                     segments: Vec::new(),
+                    source: if corrected {
+                        TranscriptSource::Typed
+                    } else {
+                        TranscriptSource::Browser
+                    },
+                    words: Vec::new(),
                 });
                 self.transcripts.sort_by_key(|t| t.index);
             }
         }
+    }
+
+    /// The model's transcript of an answer (replaces what the answer had, unless the user
+    /// corrected it: their text stays, the words' times are kept beside it).
+    pub fn set_model_transcript(&mut self, index: usize, text: &str, words: Vec<TimedWord>) {
+        match self.transcripts.iter_mut().find(|t| t.index == index) {
+            Some(t) if t.corrected => t.words = words,
+            Some(t) => {
+                t.text = text.trim().to_string();
+                t.source = TranscriptSource::Model;
+                t.segments.clear();
+                t.words = words;
+            }
+            None => {
+                self.transcripts.push(AnswerTranscript {
+                    index,
+                    text: text.trim().to_string(),
+                    corrected: false,
+                    segments: Vec::new(),
+                    source: TranscriptSource::Model,
+                    words,
+                });
+                self.transcripts.sort_by_key(|t| t.index);
+            }
+        }
+    }
+
+    /// Answers still waiting for this app's model (the interview asked for it and the
+    /// answer has no transcript yet): transcribed from the stored recording after a reload.
+    pub fn awaiting_model(&self) -> Vec<usize> {
+        if self.transcript_mode != TranscriptMode::Model {
+            return Vec::new();
+        }
+        self.spans
+            .iter()
+            .map(|s| s.index)
+            .filter(|i| !self.transcripts.iter().any(|t| t.index == *i))
+            .collect()
     }
 
     /// Adds a recogniser's final result, time-stamped on the recording, to an answer.
@@ -267,6 +437,45 @@ impl InterviewRecord {
         self.status = Status::Stopped;
         self.note = Some(reason.to_string());
     }
+}
+
+/// Key of the timeline piece the final save writes (the frames after the last chunk):
+/// after every chunk's piece, so that reading the pieces in key order keeps time order.
+pub const FINAL_PIECE: u32 = u32::MAX;
+
+/// A timeline piece as stored: the packed frames (`face::packed`) as one string.
+pub fn pack_frames(frames: &[crate::face::timeline::FrameSample]) -> String {
+    crate::face::packed::to_base64(&crate::face::packed::encode(frames))
+}
+
+/// Puts a record back together from the store's rows: its head (records saved before
+/// the split still hold their timeline and answers there), its timeline pieces in key
+/// order, and its answer rows. A damaged piece or an answer of a question the record does
+/// not have makes the whole record unreadable (it is shown as damaged, never half read).
+pub fn assemble(
+    mut head: InterviewRecord,
+    pieces: &[(u32, String)],
+    answers: Vec<AnswerData>,
+) -> Result<InterviewRecord, RecordError> {
+    let mut pieces: Vec<&(u32, String)> = pieces.iter().collect();
+    pieces.sort_by_key(|p| p.0);
+    for (seq, packed) in pieces {
+        let frames = crate::face::packed::from_base64(packed)
+            .and_then(|b| crate::face::packed::decode(&b))
+            .map_err(|e| RecordError::Invalid(format!("timeline piece {seq}: {e}")))?;
+        head.timeline.extend(frames);
+    }
+    for a in answers {
+        if a.index >= head.questions.len() {
+            return Err(RecordError::Invalid(format!(
+                "answer {} of a {}-question interview",
+                a.index,
+                head.questions.len()
+            )));
+        }
+        head.merge_answer(a);
+    }
+    Ok(head)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -470,6 +679,75 @@ mod tests {
         );
         r.set_transcript(2, "We shipped a month early.", true);
         assert_eq!(r.transcripts[2].segments.len(), 2);
+    }
+
+    #[test]
+    fn head_and_answers_split_and_merge_back() {
+        let mut r = sample();
+        r.set_speech(1, crate::speech::audio::AudioMetrics::default());
+        r.add_segment(0, 1200.0, "hello");
+        r.timeline
+            .push(crate::face::timeline::FrameSample::default());
+        let head = r.head();
+        assert!(head.speech.is_empty() && head.transcripts.is_empty() && head.timeline.is_empty());
+        assert_eq!(head.spans, r.spans);
+        let answers = r.answers();
+        assert_eq!(
+            answers.iter().map(|a| a.index).collect::<Vec<_>>(),
+            vec![0, 1]
+        );
+        let mut back = head;
+        for a in answers {
+            back.merge_answer(a);
+        }
+        back.timeline = r.timeline.clone();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn assemble_reads_pieces_in_key_order_after_the_heads_own_timeline() {
+        use crate::face::timeline::FrameSample;
+        let f = |t| FrameSample {
+            t,
+            ..FrameSample::default()
+        };
+        let mut head = sample();
+        head.timeline = vec![f(1)]; // a record saved before the split
+        let pieces = vec![
+            (FINAL_PIECE, pack_frames(&[f(40)])),
+            (0, pack_frames(&[f(10), f(20)])),
+            (1, pack_frames(&[f(30)])),
+        ];
+        let mut speech = AnswerData {
+            index: 1,
+            speech: Some(crate::speech::audio::AudioMetrics::default()),
+            transcript: None,
+        };
+        let r = assemble(head.clone(), &pieces, vec![speech.clone()]).unwrap();
+        assert_eq!(
+            r.timeline.iter().map(|x| x.t).collect::<Vec<_>>(),
+            vec![1, 10, 20, 30, 40]
+        );
+        assert_eq!(r.speech.len(), 1);
+        speech.index = 99;
+        assert!(assemble(head.clone(), &pieces, vec![speech]).is_err());
+        let bad = vec![(0, "!!!!".to_string())];
+        assert!(assemble(head, &bad, Vec::new()).is_err());
+    }
+
+    #[test]
+    fn live_only_with_a_recent_heartbeat() {
+        let mut r = sample();
+        assert!(!r.is_live(10_000.0), "no heartbeat: an old tab");
+        r.heartbeat_ms = Some(10_000.0);
+        assert!(r.is_live(12_000.0));
+        assert!(!r.is_live(10_000.0 + LIVE_WINDOW_MS));
+        assert!(
+            !r.is_live(-1e12),
+            "a heartbeat far in the future is not trusted"
+        );
+        r.status = Status::Finished;
+        assert!(!r.is_live(12_000.0));
     }
 
     #[test]

@@ -4,11 +4,15 @@
 
 pub const DB_NAME: &str = "ai-interviewer";
 /// Current database version.
-pub const DB_VERSION: u32 = 2;
+pub const DB_VERSION: u32 = 3;
 
 pub const INTERVIEWS: &str = "interviews";
 pub const CHUNKS: &str = "chunks";
 pub const SETTINGS: &str = "settings";
+/// Face-timeline pieces: the frames analysed during each recording chunk, written with it.
+pub const TIMELINE: &str = "timeline";
+/// Per-answer data (speech figures, transcript), one row per answer.
+pub const ANSWERS: &str = "answers";
 /// Index on `chunks` by interview id.
 pub const CHUNKS_BY_INTERVIEW: &str = "by_interview";
 
@@ -57,6 +61,19 @@ fn steps_for(version: u32) -> Vec<Step> {
             name: SETTINGS,
             key_path: KeyPath::Single("key"),
         }],
+        // v3: the timeline and the answers leave the record, so that each second of
+        // recording writes a constant amount (records of v2 keep theirs inside; reading
+        // merges both).
+        3 => vec![
+            Step::CreateStore {
+                name: TIMELINE,
+                key_path: KeyPath::Compound(&["interviewId", "seq"]),
+            },
+            Step::CreateStore {
+                name: ANSWERS,
+                key_path: KeyPath::Compound(&["interviewId", "index"]),
+            },
+        ],
         _ => Vec::new(),
     }
 }
@@ -83,7 +100,10 @@ mod tests {
 
     #[test]
     fn fresh_database_gets_every_store() {
-        assert_eq!(stores_at(DB_VERSION), vec![INTERVIEWS, CHUNKS, SETTINGS]);
+        assert_eq!(
+            stores_at(DB_VERSION),
+            vec![INTERVIEWS, CHUNKS, SETTINGS, TIMELINE, ANSWERS]
+        );
         let steps = upgrade_steps(0, DB_VERSION);
         // Indexes come after the store they belong to.
         let store_pos = steps
@@ -107,6 +127,18 @@ mod tests {
             }]
         );
         assert!(upgrade_steps(DB_VERSION, DB_VERSION).is_empty());
+    }
+
+    #[test]
+    fn upgrade_from_v2_adds_the_timeline_and_answer_stores() {
+        let added: Vec<_> = upgrade_steps(2, 3)
+            .into_iter()
+            .map(|s| match s {
+                Step::CreateStore { name, .. } => name,
+                Step::CreateIndex { name, .. } => name,
+            })
+            .collect();
+        assert_eq!(added, vec![TIMELINE, ANSWERS]);
     }
 
     #[test]

@@ -2,30 +2,15 @@
 //! `bench` message: each shipped model run on a given input, with the raw outputs so that
 //! another runtime (onnxruntime-web) can be checked against them.
 
-use crate::face::{FaceModels, IRIS_INPUT, MESH_INPUT};
-use interviewer_core::face::detection;
+use crate::face::FaceModels;
+pub use interviewer_core::messages::{by_op, NodeTime};
+use interviewer_core::models;
 pub use tract_onnx::prelude::TractError;
 use tract_onnx::prelude::*;
 
-/// The shipped models: name, file, input shape.
-pub const MODELS: [(&str, &str, [usize; 4]); 4] = [
-    (
-        "detector",
-        "face_detection_short_range.onnx",
-        [1, detection::INPUT, detection::INPUT, 3],
-    ),
-    ("mesh", "face_landmark.onnx", [1, MESH_INPUT, MESH_INPUT, 3]),
-    ("iris", "iris_landmark.onnx", [1, IRIS_INPUT, IRIS_INPUT, 3]),
-    (
-        "emotion",
-        "emotion.onnx",
-        [1, 1, crate::emotion::CROP, crate::emotion::CROP],
-    ),
-];
-
-/// The input shape of one of [`MODELS`], by name.
-pub fn shape_of(model: &str) -> Option<[usize; 4]> {
-    MODELS.iter().find(|m| m.0 == model).map(|m| m.2)
+/// The input shape of a model of the table (`models/models.json`), by name.
+pub fn shape_of(model: &str) -> Option<&'static [usize]> {
+    models::by_name(model).map(|m| m.input)
 }
 
 /// A deterministic input in 0..1 (xorshift; the same numbers in JavaScript, see
@@ -42,7 +27,7 @@ pub fn input(len: usize, seed: u32) -> Vec<f32> {
         .collect()
 }
 
-/// Runs one model on `data` (its input shape from [`MODELS`]); all outputs, flattened.
+/// Runs one shipped model on `data` (of its input shape); all outputs, flattened.
 pub fn run(
     models: &FaceModels,
     emotion: Option<&crate::emotion::EmotionModel>,
@@ -62,12 +47,12 @@ pub fn run(
 /// A model given as ONNX bytes (a variant being compared: fp16 weights, int8), loaded and
 /// optimised as the app loads its own.
 pub struct Variant {
-    plan: crate::face::Plan,
-    shape: [usize; 4],
+    plan: crate::runtime::Plan,
+    shape: Vec<usize>,
 }
 
 impl Variant {
-    pub fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Variant> {
+    pub fn load(onnx: &[u8], shape: &[usize]) -> TractResult<Variant> {
         Self::load_with_knobs(onnx, shape, &[])
     }
 
@@ -76,27 +61,27 @@ impl Variant {
     /// choices where environment variables do not exist (wasm).
     pub fn load_with_knobs(
         onnx: &[u8],
-        shape: [usize; 4],
+        shape: &[usize],
         knobs: &[(String, String)],
     ) -> TractResult<Variant> {
         let scope = tract_onnx::tract_core::knobs::KnobScope::new(
             knobs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         )?;
-        scope.enter(|| Self::from_optimised(crate::face::optimise(onnx, &shape)?, shape))
+        scope.enter(|| Self::from_optimised(crate::runtime::optimise(onnx, shape)?, shape))
     }
 
-    /// From a graph already optimised (`face::optimise`), e.g. one just listed.
-    pub fn from_optimised(model: TypedModel, shape: [usize; 4]) -> TractResult<Variant> {
+    /// From a graph already optimised (`runtime::optimise`), e.g. one just listed.
+    pub fn from_optimised(model: TypedModel, shape: &[usize]) -> TractResult<Variant> {
         Ok(Variant {
             plan: model.into_runnable()?,
-            shape,
+            shape: shape.to_vec(),
         })
     }
 
     pub fn run(&self, data: Vec<f32>) -> TractResult<Vec<Vec<f32>>> {
-        crate::face::run(&self.plan, self.shape, data)?
+        crate::runtime::run(&self.plan, &self.shape, data)?
             .iter()
-            .map(crate::face::flat)
+            .map(crate::runtime::flat)
             .collect()
     }
 
@@ -143,30 +128,6 @@ pub fn parse_knobs(s: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Mean time per run spent in one node of an optimised graph.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct NodeTime {
-    pub node: String,
-    pub op: String,
-    pub ms: f64,
-}
-
-/// Per-node times summed by operator kind, largest first: (op, ms per run, nodes).
-pub fn by_op(times: &[NodeTime]) -> Vec<(String, f64, usize)> {
-    let mut kinds: Vec<(String, f64, usize)> = Vec::new();
-    for t in times {
-        match kinds.iter_mut().find(|k| k.0 == t.op) {
-            Some(k) => {
-                k.1 += t.ms;
-                k.2 += 1;
-            }
-            None => kinds.push((t.op.clone(), t.ms, 1)),
-        }
-    }
-    kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
-    kinds
-}
-
 /// Median and 95th percentile of a set of timings.
 pub fn median_p95(ms: &[f64]) -> (f64, f64) {
     let mut v = ms.to_vec();
@@ -194,16 +155,5 @@ mod tests {
         );
         let (m, p) = median_p95(&[5.0, 1.0, 3.0, 2.0, 4.0]);
         assert_eq!((m, p), (3.0, 5.0));
-    }
-
-    #[test]
-    fn by_op_sums_per_kind_largest_first() {
-        let t = |op: &str, ms| NodeTime {
-            node: String::new(),
-            op: op.into(),
-            ms,
-        };
-        let k = by_op(&[t("Conv", 1.0), t("Relu", 0.5), t("Conv", 2.0)]);
-        assert_eq!(k, vec![("Conv".into(), 3.0, 2), ("Relu".into(), 0.5, 1)]);
     }
 }

@@ -4,6 +4,7 @@
 //! and `models/emotion/`.
 
 use crate::emotion::EmotionModel;
+use crate::runtime::{flat, load, run, Plan};
 use crate::warp::{crop_gray, crop_rgb, Border, Frame};
 use interviewer_core::face::detection::{self, Anchor, Detection, Letterbox};
 use interviewer_core::face::focus::{Calibration, Focus, FocusSmoother};
@@ -11,61 +12,14 @@ pub use interviewer_core::face::observation::{FaceObservation, FrameResult, RoiO
 use interviewer_core::face::pose::{self, IrisOffset};
 use interviewer_core::face::roi::{line_angle, Roi};
 use interviewer_core::face::{mesh, Pt, P3};
+use interviewer_core::models::{DETECTOR, IRIS, MESH};
 use tract_onnx::prelude::*;
 
-pub const MESH_INPUT: usize = 192;
-pub const IRIS_INPUT: usize = 64;
+/// Side of the mesh and iris models' square inputs (from the models table).
+pub const MESH_INPUT: usize = MESH.input[1];
+pub const IRIS_INPUT: usize = IRIS.input[1];
 /// The mesh model's face-presence score below which tracking is dropped (MediaPipe: 0.5).
 pub const FACE_PRESENCE: f32 = 0.5;
-
-pub(crate) type Plan = Arc<TypedRunnableModel>;
-
-/// One model's optimised graph for a fixed input shape, as the app runs it (every model,
-/// emotion included; `model-ops` lists it).
-pub fn optimise(onnx: &[u8], shape: &[usize]) -> TractResult<TypedModel> {
-    // Our kernels where tract's are slow in wasm (see each module); natively tract's own
-    // (x86 SIMD) are faster, so native figures describe tract itself.
-    optimise_with(
-        onnx,
-        shape,
-        cfg!(all(target_arch = "wasm32", target_feature = "simd128")),
-    )
-}
-
-/// [`optimise`], with or without our depthwise, direct and 1x1 convolution, PReLU, max-pool
-/// and pad kernels in place of tract's.
-pub fn optimise_with(onnx: &[u8], shape: &[usize], ours: bool) -> TractResult<TypedModel> {
-    let mut model = tract_onnx::onnx()
-        .model_for_read(&mut std::io::Cursor::new(onnx))?
-        .with_input_fact(0, f32::fact(shape).into())?
-        .into_typed()?
-        .into_decluttered()?;
-    if ours {
-        crate::depthwise::replace_depthwise(&mut model)?;
-        crate::direct_conv::replace_direct_convs(&mut model)?;
-        crate::prelu::replace_prelu_chains(&mut model)?;
-        crate::pointwise::replace_pointwise(&mut model)?;
-    }
-    let mut model = model.into_optimized()?;
-    if ours {
-        crate::pool::replace_max_pools(&mut model)?;
-        crate::pad::replace_pads(&mut model)?;
-    }
-    Ok(model)
-}
-
-pub(crate) fn load(onnx: &[u8], shape: [usize; 4]) -> TractResult<Plan> {
-    optimise(onnx, &shape)?.into_runnable()
-}
-
-pub(crate) fn run(plan: &Plan, shape: [usize; 4], data: Vec<f32>) -> TractResult<TVec<TValue>> {
-    let t = Tensor::from_shape(&shape, &data)?;
-    plan.run(tvec!(t.into()))
-}
-
-pub(crate) fn flat(v: &TValue) -> TractResult<Vec<f32>> {
-    Ok(v.to_plain_array_view::<f32>()?.iter().copied().collect())
-}
 
 /// The three MediaPipe models, loaded and optimised once.
 pub struct FaceModels {
@@ -78,22 +32,11 @@ pub struct FaceModels {
 impl FaceModels {
     pub fn from_bytes(detector: &[u8], mesh: &[u8], iris: &[u8]) -> TractResult<FaceModels> {
         Ok(FaceModels {
-            detector: load(detector, [1, detection::INPUT, detection::INPUT, 3])?,
-            mesh: load(mesh, [1, MESH_INPUT, MESH_INPUT, 3])?,
-            iris: load(iris, [1, IRIS_INPUT, IRIS_INPUT, 3])?,
+            detector: load(detector, DETECTOR.input)?,
+            mesh: load(mesh, MESH.input)?,
+            iris: load(iris, IRIS.input)?,
             anchors: detection::anchors(),
         })
-    }
-
-    /// Loads from a folder holding the three ONNX files (native tools).
-    pub fn from_dir(dir: impl AsRef<std::path::Path>) -> TractResult<FaceModels> {
-        let d = dir.as_ref();
-        let read = |n: &str| std::fs::read(d.join(n));
-        FaceModels::from_bytes(
-            &read("face_detection_short_range.onnx")?,
-            &read("face_landmark.onnx")?,
-            &read("iris_landmark.onnx")?,
-        )
     }
 
     /// Raw detector outputs (regressors, scores) for a frame, and its letterbox.
@@ -110,7 +53,7 @@ impl FaceModels {
             (0.5 - lb.pad_y) / s,
         ];
         let input = crop_rgb(frame, &map, n, -1.0, 1.0, Border::Zero);
-        let out = run(&self.detector, [1, n, n, 3], input)?;
+        let out = run(&self.detector, &[1, n, n, 3], input)?;
         Ok((flat(&out[0])?, flat(&out[1])?, lb))
     }
 
@@ -127,7 +70,7 @@ impl FaceModels {
                 ))
             }
         };
-        run(plan, [1, n, n, 3], data)?.iter().map(flat).collect()
+        run(plan, &[1, n, n, 3], data)?.iter().map(flat).collect()
     }
 
     /// Faces in the frame, best first.
@@ -172,7 +115,7 @@ fn run_on_crop(
         1.0,
         Border::Replicate,
     );
-    run(plan, [1, n, n, 3], input)
+    run(plan, &[1, n, n, 3], input)
 }
 
 /// FER2013 registration of the expression crop, relative to the eyes: the crop's side

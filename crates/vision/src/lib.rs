@@ -1,58 +1,37 @@
 //! Model inference for AI Interviewer with tract. Pure Rust: the same code runs natively
 //! (evaluation and benchmark tools, tests) and in the browser's inference worker.
+//!
+//! Layers: `runtime` loads a graph (with our `kernels` swapped in for wasm); `face` and
+//! `emotion` are the per-frame pipeline on top of it (`warp` and `image` feed them
+//! pixels); `eval` and `bench` measure it.
 
 pub mod bench;
-pub mod depthwise;
-pub mod direct_conv;
 pub mod emotion;
+pub mod eval;
 pub mod face;
-pub mod fer;
-pub mod fer_pipeline;
-mod graph_match;
 pub mod image;
-#[cfg(test)]
-mod kernel_test;
-pub mod pad;
-pub mod pointwise;
-pub mod pool;
-pub mod prelu;
+pub mod kernels;
+pub mod runtime;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod video;
 pub mod warp;
 
-/// The repository's `models/` folder, for the native tools.
-pub const MODELS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models");
+use interviewer_core::models;
 
-/// The shipped model files in the order the inference worker loads them (the three face
-/// models, then the emotion model): folder under `models/`, file name (the app serves them
-/// flat) and size in bytes, which the worker's progress bar weighs before the first byte
-/// arrives. A test keeps the sizes equal to the files.
-pub const SHIPPED_FILES: [(&str, &str, f64); 4] = [
-    ("face", "face_detection_short_range.onnx", 224_931.0),
-    ("face", "face_landmark.onnx", 1_239_434.0),
-    ("face", "iris_landmark.onnx", 1_366_078.0),
-    ("emotion", "emotion.onnx", 2_333_882.0),
-];
+pub use models::MODELS_DIR;
 
-/// The four shipped models from a `models/` folder (`face/*.onnx`, `emotion/emotion.onnx`),
-/// loaded and optimised as the browser worker loads them.
+/// The shipped face and emotion models, loaded and optimised as the browser worker loads
+/// them, from a `models/` folder laid out as the repository's ([`MODELS_DIR`]).
 pub fn load_shipped(
-    models: &str,
+    models_dir: &str,
 ) -> tract_onnx::prelude::TractResult<(face::FaceModels, emotion::EmotionModel)> {
+    let read = |m: &models::ModelFile| std::fs::read(format!("{models_dir}/{}", m.path));
     Ok((
-        face::FaceModels::from_dir(format!("{models}/face"))?,
-        emotion::EmotionModel::from_path(format!("{models}/emotion/emotion.onnx"))?,
+        face::FaceModels::from_bytes(
+            &read(&models::DETECTOR)?,
+            &read(&models::MESH)?,
+            &read(&models::IRIS)?,
+        )?,
+        emotion::EmotionModel::from_bytes(&read(&models::EMOTION)?)?,
     ))
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    #[test]
-    fn shipped_file_sizes_match_the_files() {
-        for (dir, file, size) in super::SHIPPED_FILES {
-            let path = format!("{}/{dir}/{file}", super::MODELS_DIR);
-            let len = std::fs::metadata(&path).unwrap().len();
-            assert_eq!(len as f64, size, "{path}");
-        }
-    }
 }

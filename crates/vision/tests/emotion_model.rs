@@ -2,8 +2,9 @@
 //! the validation accuracy its model card states (within 0.5 points).
 #![cfg(not(target_arch = "wasm32"))]
 
-use interviewer_vision::emotion::{self, EmotionModel};
-use interviewer_vision::fer;
+use interviewer_core::models;
+use interviewer_vision::emotion::EmotionModel;
+use interviewer_vision::eval::{emotion, fer};
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -11,8 +12,7 @@ fn root() -> PathBuf {
 }
 
 fn model() -> EmotionModel {
-    EmotionModel::from_path(root().join("models/emotion/emotion.onnx"))
-        .expect("committed model loads")
+    EmotionModel::from_path(models::EMOTION.local_path()).expect("committed model loads")
 }
 
 #[test]
@@ -68,8 +68,8 @@ fn reaches_the_model_card_accuracy_on_val_bin() {
 #[test]
 fn profile_times_every_node_of_the_optimised_graph() {
     use interviewer_vision::bench;
-    let bytes = std::fs::read(root().join("models/emotion/emotion.onnx")).unwrap();
-    let shape = [1, 1, emotion::CROP, emotion::CROP];
+    let bytes = std::fs::read(models::EMOTION.local_path()).unwrap();
+    let shape = models::EMOTION.input;
     let variant = bench::Variant::load(&bytes, shape).unwrap();
     let data = bench::input(shape.iter().product(), 1);
     let before = variant.run(data.clone()).unwrap();

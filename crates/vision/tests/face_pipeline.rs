@@ -35,7 +35,9 @@ fn reference() -> serde_json::Value {
 }
 
 fn models() -> FaceModels {
-    FaceModels::from_dir(root().join("models/face")).unwrap()
+    interviewer_vision::load_shipped(interviewer_vision::MODELS_DIR)
+        .unwrap()
+        .0
 }
 
 #[test]
@@ -158,13 +160,14 @@ fn fer_faces_through_the_pipeline_keep_their_accuracy() {
         .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("../shared/data/fer2013/val.bin"));
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let faces = interviewer_vision::fer::records(&bytes).unwrap();
+    let faces = interviewer_vision::eval::fer::records(&bytes).unwrap();
     let emotion = interviewer_vision::emotion::EmotionModel::from_path(
         root().join("models/emotion/emotion.onnx"),
     )
     .unwrap();
-    let e = interviewer_vision::fer_pipeline::evaluate(&models(), &emotion, &faces, 4).unwrap();
-    let pct = interviewer_vision::fer_pipeline::PipelineEval::pct;
+    let e =
+        interviewer_vision::eval::fer_pipeline::evaluate(&models(), &emotion, &faces, 4).unwrap();
+    let pct = interviewer_vision::eval::fer_pipeline::PipelineEval::pct;
     let direct = pct(e.direct_correct_detected, e.detected);
     let through = pct(e.pipeline_correct, e.detected);
     eprintln!(

@@ -6,20 +6,20 @@
 //! Natively this runs the kernels' scalar code; `cargo test --target wasm32-unknown-unknown`
 //! runs their simd128 code through the browser tests.
 
-use interviewer_vision::bench::{self, MODELS};
-use interviewer_vision::direct_conv::DirectConv;
-use interviewer_vision::face::optimise_with;
-use interviewer_vision::pointwise::{Activation, Pointwise};
+use interviewer_core::models::{for_worker, WorkerKind};
+use interviewer_vision::bench;
+use interviewer_vision::kernels::direct_conv::DirectConv;
+use interviewer_vision::kernels::pointwise::{Activation, Pointwise};
+use interviewer_vision::runtime::optimise_with;
 use tract_onnx::prelude::*;
 
 #[test]
 fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
-    for (name, file, shape) in MODELS {
-        let dir = if name == "emotion" { "emotion" } else { "face" };
-        let bytes =
-            std::fs::read(format!("{}/{dir}/{file}", interviewer_vision::MODELS_DIR)).unwrap();
-        let theirs = optimise_with(&bytes, &shape, false).unwrap();
-        let ours = optimise_with(&bytes, &shape, true).unwrap();
+    for m in for_worker(WorkerKind::Vision) {
+        let (name, shape) = (m.name, m.input);
+        let bytes = std::fs::read(m.local_path()).unwrap();
+        let theirs = optimise_with(&bytes, shape, false).unwrap();
+        let ours = optimise_with(&bytes, shape, true).unwrap();
         let count = |m: &TypedModel, op: &str| m.nodes.iter().filter(|n| n.op.name() == op).count();
         assert_eq!(count(&ours, "DepthWiseConv"), 0, "{name}");
         assert_eq!(count(&ours, "OptMaxPool"), 0, "{name}");
@@ -78,7 +78,7 @@ fn every_depthwise_and_max_pool_is_replaced_and_outputs_agree() {
             "{name}"
         );
         let len: usize = shape.iter().product();
-        let input = Tensor::from_shape(&shape, &bench::input(len, 1)).unwrap();
+        let input = Tensor::from_shape(shape, &bench::input(len, 1)).unwrap();
         let run = |m: TypedModel| {
             m.into_runnable()
                 .unwrap()

@@ -2,7 +2,8 @@
 //! and classifies with the same outputs onnxruntime gave at export.
 #![cfg(target_arch = "wasm32")]
 
-use interviewer_vision::emotion::{self, EmotionModel};
+use interviewer_vision::emotion::EmotionModel;
+use interviewer_vision::eval::emotion;
 use interviewer_vision::image::Gray;
 use wasm_bindgen_test::*;
 

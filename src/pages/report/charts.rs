@@ -2,7 +2,6 @@
 //! loudness and pitch; a cursor follows playback and a click seeks. The numbers behind
 //! them are in a table (the charts' text alternative).
 
-use super::{expression_shares, pct};
 use crate::components::charts::{
     draw_bars, draw_time, ChartCanvas, TimeChart, TimeData, EXPRESSION_COLOURS, FOCUS_COLOURS,
 };
@@ -10,7 +9,7 @@ use interviewer_core::advice::PaceBand;
 use interviewer_core::charts::{self, answer_pace};
 use interviewer_core::face::timeline::FrameSample;
 use interviewer_core::face::EXPRESSIONS;
-use interviewer_core::format;
+use interviewer_core::format::{self, expression_shares, pct};
 use interviewer_core::report::Report;
 use leptos::prelude::*;
 

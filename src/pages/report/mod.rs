@@ -4,12 +4,12 @@
 mod charts;
 mod transcript;
 
-use crate::app::navigate;
 use crate::components::{ExportControls, Notice};
 use crate::session;
+use crate::state::{navigate, state};
 use charts::ReportCharts;
 use interviewer_core::advice::{self, PaceBand};
-use interviewer_core::format;
+use interviewer_core::format::{self, expression_shares, pct};
 use interviewer_core::record::{InterviewRecord, Status};
 use interviewer_core::report::{build_report, Report as ReportData};
 use interviewer_core::route::Route;
@@ -17,92 +17,123 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
 use transcript::AnswerTranscript;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+
+/// What the report page loads: the record, and an object URL of its recording.
+#[derive(Clone)]
+struct Loaded {
+    record: InterviewRecord,
+    url: Option<String>,
+}
+
+async fn load(id: String) -> Result<Loaded, String> {
+    let store = session::store().await.map_err(|e| e.to_string())?;
+    let record = store
+        .get_interview(&id)
+        .await
+        .map_err(|e| format!("This interview could not be read: {e}"))?
+        .ok_or_else(|| "This interview does not exist (it may have been deleted).".to_string())?;
+    let url = if record.chunk_count > 0 {
+        let blob = store
+            .recording(&id, &record.mime_type)
+            .await
+            .map_err(|e| e.to_string())?;
+        web_sys::Url::create_object_url_with_blob(&blob).ok()
+    } else {
+        None
+    };
+    Ok(Loaded { record, url })
+}
 
 #[component]
 pub fn Report(id: String) -> impl IntoView {
-    let record = RwSignal::new(None::<Result<InterviewRecord, String>>);
-    let report = Memo::new(move |_| {
-        record
-            .get()
-            .map(|r| r.map(|rec| build_report(&rec, session::tz_offset_min())))
-    });
-    let save_transcript = Callback::new(move |(index, text): (usize, String)| {
-        let Some(Ok(mut rec)) = record.get_untracked() else {
-            return;
-        };
-        rec.set_transcript(index, &text, true);
-        record.set(Some(Ok(rec.clone())));
-        spawn_local(async move {
-            if let Ok(store) = session::store().await {
-                if let Err(e) = store.put_interview(&rec).await {
-                    web_sys::console::error_1(&format!("saving the transcript failed: {e}").into());
-                }
-            }
-        });
-    });
-    let url = RwSignal::new(None::<String>);
-    let video = NodeRef::<leptos::html::Video>::new();
-    let audio_only = RwSignal::new(false);
+    let loaded = LocalResource::new(move || load(id.clone()));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading report…"</p> }>
+            {move || loaded.get().map(|res| match res {
+                Ok(l) => view! { <ReportView loaded=l/> }.into_any(),
+                Err(e) => view! {
+                    <Notice kind="error"><p data-testid="report-error">{e}</p></Notice>
+                    <a class="btn" href="#/history">"Back to history"</a>
+                }.into_any(),
+            })}
+        </Suspense>
+    }
+}
 
-    {
-        let id = id.clone();
-        spawn_local(async move {
-            let res = async {
-                let store = session::store().await.map_err(|e| e.to_string())?;
-                let rec = store
-                    .get_interview(&id)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .ok_or_else(|| {
-                        "This interview does not exist (it may have been deleted).".to_string()
-                    })?;
-                if rec.chunk_count > 0 {
-                    let blob = store
-                        .recording(&id, &rec.mime_type)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    url.set(web_sys::Url::create_object_url_with_blob(&blob).ok());
-                }
-                audio_only.set(rec.mime_type.starts_with("audio/"));
-                Ok(rec)
-            }
-            .await;
-            record.set(Some(res));
+#[component]
+fn ReportView(loaded: Loaded) -> impl IntoView {
+    let id = loaded.record.id.clone();
+    let audio_only = loaded.record.mime_type.starts_with("audio/");
+    // Where the paused recording rests: the start of the first answer (the camera's first
+    // frames can be dark while it adjusts), else its start.
+    let rest_ms = loaded
+        .record
+        .spans
+        .first()
+        .map(|s| s.start_ms)
+        .unwrap_or(0.0);
+    let url = loaded.url.clone();
+    let record = RwSignal::new(loaded.record);
+    let report = Memo::new(move |_| record.with(|rec| build_report(rec, session::tz_offset_min())));
+    if let Some(u) = url.clone() {
+        on_cleanup(move || {
+            let _ = web_sys::Url::revoke_object_url(&u);
         });
     }
-    on_cleanup(move || {
-        if let Some(u) = url.get_untracked() {
-            let _ = web_sys::Url::revoke_object_url(&u);
+
+    // A corrected transcript: shown at once, saved as its answer's row.
+    let save_transcript = Action::new_local(move |(index, text): &(usize, String)| {
+        let (index, text) = (*index, text.clone());
+        async move {
+            let Some((id, row)) = record.try_update(|rec| {
+                rec.set_transcript(index, &text, true);
+                (rec.id.clone(), rec.answer_data(index))
+            }) else {
+                return Ok(());
+            };
+            let store = session::store().await.map_err(|e| e.to_string())?;
+            store.put_answer(&id, &row).await.map_err(|e| e.to_string())
         }
     });
+    let save = Callback::new(move |v: (usize, String)| {
+        save_transcript.dispatch_local(v);
+    });
+    let delete = Action::new_local(move |id: &String| {
+        let id = id.clone();
+        async move {
+            let store = session::store().await.map_err(|e| e.to_string())?;
+            store
+                .delete_interview(&id)
+                .await
+                .map_err(|e| e.to_string())?;
+            navigate(Route::History);
+            Ok::<(), String>(())
+        }
+    });
+    let video = NodeRef::<leptos::html::Video>::new();
 
     // MediaRecorder's WebM has no duration in its header: Chromium reports Infinity until
-    // it has seen the end. Seeking far forward once makes it scan, then we go back to 0.
-    Effect::new(move |_| {
-        let Some(v) = video.get() else { return };
-        let v2 = v.clone();
-        let fixing = std::rc::Rc::new(std::cell::Cell::new(false));
-        let f2 = fixing.clone();
-        let on_meta = Closure::<dyn FnMut()>::new(move || {
-            if v2.duration().is_infinite() {
-                f2.set(true);
-                v2.set_current_time(1e101);
+    // it has seen the end. Seeking far forward once makes it scan, then it rests at the
+    // first answer (see `rest_ms`), so the paused video shows the candidate.
+    let fixing = RwSignal::new(false);
+    let on_meta = move |_| {
+        if let Some(v) = video.get_untracked() {
+            if v.duration().is_infinite() {
+                fixing.set(true);
+                v.set_current_time(1e101);
+            } else {
+                v.set_current_time(rest_ms / 1000.0);
             }
-        });
-        let v3 = v.clone();
-        let on_dur = Closure::<dyn FnMut()>::new(move || {
-            if fixing.get() && v3.duration().is_finite() {
+        }
+    };
+    let on_duration = move |_| {
+        if let Some(v) = video.get_untracked() {
+            if fixing.get_untracked() && v.duration().is_finite() {
                 fixing.set(false);
-                v3.set_current_time(0.0);
+                v.set_current_time(rest_ms / 1000.0);
             }
-        });
-        v.set_onloadedmetadata(Some(on_meta.as_ref().unchecked_ref()));
-        v.set_ondurationchange(Some(on_dur.as_ref().unchecked_ref()));
-        on_meta.forget();
-        on_dur.forget();
-    });
+        }
+    };
 
     // Playback position for the charts' cursors (10 times a second is smooth enough and
     // cheaper than redrawing on every frame).
@@ -133,83 +164,62 @@ pub fn Report(id: String) -> impl IntoView {
             }
         }
     });
-    let delete = move |id: String| {
-        let ok = web_sys::window()
-            .and_then(|w| {
-                w.confirm_with_message(
-                    "Delete this interview and its recording? This cannot be undone.",
-                )
-                .ok()
-            })
-            .unwrap_or(false);
-        if ok {
-            spawn_local(async move {
-                if let Ok(store) = session::store().await {
-                    if store.delete_interview(&id).await.is_ok() {
-                        navigate(Route::History);
-                    }
-                }
-            });
-        }
+    let ask_delete = {
+        let id = id.clone();
+        Callback::new(move |_: ()| {
+            let ok = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(
+                        "Delete this interview and its recording? This cannot be undone.",
+                    )
+                    .ok()
+                })
+                .unwrap_or(false);
+            if ok {
+                delete.dispatch_local(id.clone());
+            }
+        })
     };
-    let band = RwSignal::new(session::pace_band());
+    let settings = state().settings;
+    let band = Signal::derive(move || settings.with(|s| s.pace_band));
     // The summary renders first; the replay, charts and answers a frame later, so the page
     // is built in two main-thread tasks instead of one long one.
     let rest = RwSignal::new(false);
-    Effect::new(move |_| {
-        if matches!(report.get(), Some(Ok(_))) && !rest.get_untracked() {
-            request_animation_frame(move || rest.set(true));
-        }
-    });
-    let ok = move || matches!(report.get(), Some(Ok(_))) && rest.get();
+    request_animation_frame(move || rest.set(true));
     let export_ids = {
         let id = id.clone();
         Signal::derive(move || vec![id.clone()])
     };
+    let timeline = Memo::new(move |_| record.with(|r| r.timeline.clone()));
 
     view! {
-        {move || match report.get() {
-            None => view! { <p>"Loading report…"</p> }.into_any(),
-            Some(Err(e)) => view! {
-                <Notice kind="error"><p data-testid="report-error">{e}</p></Notice>
-                <a class="btn" href="#/history">"Back to history"</a>
-            }.into_any(),
-            Some(Ok(r)) => view! { <Summary r=r band=band/> }.into_any(),
-        }}
-        <Show when=ok>
+        {move || view! { <Summary r=report.get() band=band/> }}
+        <Show when=move || rest.get()>
             <section class="card">
                 <h2>"Replay"</h2>
                 <div class="replay">
                     <div class="replay-video">
-                        {move || match url.get() {
+                        {match url.clone() {
                             Some(u) => view! {
-                                <video node_ref=video class="playback" class:audio=move || audio_only.get()
-                                    controls=true preload="metadata" src=u data-testid="playback"
+                                <video node_ref=video class="playback" class:audio=audio_only
+                                    controls=true preload="auto" src=u data-testid="playback"
+                                    on:loadedmetadata=on_meta on:durationchange=on_duration
                                     aria-label="Recording of the interview"></video>
                                 <p class="hint">"Click a chart, a question's time or a highlighted word to play from there; on a focused chart the arrow keys step back and forward."</p>
                             }.into_any(),
                             None => view! { <p data-testid="no-recording">"No recording was saved for this interview (or it was exported without it)."</p> }.into_any(),
                         }}
                     </div>
-                    {move || {
-                        let timeline = record.with(|r| match r {
-                            Some(Ok(rec)) => Some(rec.timeline.clone()),
-                            _ => None,
-                        });
-                        match (report.get(), timeline) {
-                            (Some(Ok(r)), Some(timeline)) => view! {
-                                <ReportCharts report=r timeline=timeline band=band.into()
-                                    now_ms=now_ms.into() on_seek=seek/>
-                            }.into_any(),
-                            _ => ().into_any(),
-                        }
+                    {move || view! {
+                        <ReportCharts report=report.get() timeline=timeline.get() band=band
+                            now_ms=now_ms.into() on_seek=seek/>
                     }}
                 </div>
             </section>
-            {move || match report.get() {
-                Some(Ok(r)) => view! { <Answers r=r band=band.into() save=save_transcript seek=seek/> }.into_any(),
-                _ => ().into_any(),
-            }}
+            {move || save_transcript.value().get().and_then(|r| r.err()).map(|e| view! {
+                <Notice kind="error"><p>{format!("The corrected transcript could not be saved: {e}")}</p></Notice>
+            })}
+            {move || view! { <Answers r=report.get() band=band save=save seek=seek/> }}
             <section class="card no-print">
                 <h2>"Keep or remove"</h2>
                 <ExportControls ids=export_ids label="Export this interview" what="" testid="export-one"/>
@@ -217,11 +227,11 @@ pub fn Report(id: String) -> impl IntoView {
                     <a class="btn primary" href="#/">"New interview"</a>
                     <a class="btn" href="#/history">"History"</a>
                     <button class="btn" on:click=move |_| { let _ = web_sys::window().and_then(|w| w.print().ok()); }>"Print or save as PDF"</button>
-                    {
-                        let id = id.clone();
-                        view! { <button class="btn danger" on:click=move |_| delete(id.clone())>"Delete this interview"</button> }
-                    }
+                    <button class="btn danger" on:click=move |_| ask_delete.run(()) disabled=move || delete.pending().get()>"Delete this interview"</button>
                 </div>
+                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! {
+                    <Notice kind="error"><p>{format!("Could not delete: {e}")}</p></Notice>
+                })}
             </section>
         </Show>
     }
@@ -229,7 +239,7 @@ pub fn Report(id: String) -> impl IntoView {
 
 /// Summary cards: the interview, speech delivery, eye focus and expression.
 #[component]
-fn Summary(r: ReportData, band: RwSignal<PaceBand>) -> impl IntoView {
+fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
     view! {
         <section class="card">
             <h1>"Interview report"</h1>
@@ -252,7 +262,7 @@ fn Summary(r: ReportData, band: RwSignal<PaceBand>) -> impl IntoView {
                                 <dd data-testid="pace">{format!("{:.0} words/min", sp.wpm)}</dd>
                                 <dd class="hint" data-testid="pace-hint">{move || advice::pace_summary(sp.wpm, band.get())}</dd>
                                 {transcript_wpm.map(|w| view! { <dd class="hint">{format!("{w:.0} words/min from the transcript")}</dd> })}
-                                <dd><PaceBandEditor band=band/></dd>
+                                <dd><PaceBandEditor/></dd>
                             </div>
                             <div><dt>"Speaking time"</dt><dd>{format::mmss(sp.speaking_ms)}</dd></div>
                             <div><dt>"Pauses of 1 s or more"</dt><dd data-testid="pauses">{sp.pauses_1s}</dd>
@@ -316,19 +326,21 @@ fn Summary(r: ReportData, band: RwSignal<PaceBand>) -> impl IntoView {
     }
 }
 
-/// The user's target pace band, editable in place (stored on this device).
+/// The user's target pace band, editable in place (kept in the settings).
 #[component]
-fn PaceBandEditor(band: RwSignal<PaceBand>) -> impl IntoView {
-    let low = RwSignal::new(band.get_untracked().low.to_string());
-    let high = RwSignal::new(band.get_untracked().high.to_string());
+fn PaceBandEditor() -> impl IntoView {
+    let settings = state().settings;
+    let band = settings.with_untracked(|s| s.pace_band);
+    let low = RwSignal::new(band.low.to_string());
+    let high = RwSignal::new(band.high.to_string());
     let error = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let parse = |s: String| s.trim().parse::<f64>().unwrap_or(f64::NAN);
         match PaceBand::new(parse(low.get_untracked()), parse(high.get_untracked())) {
             Ok(b) => {
-                error.set(session::save_pace_band(b).err());
-                band.set(b);
+                error.set(None);
+                settings.update(|s| s.pace_band = b);
             }
             Err(e) => error.set(Some(e)),
         }
@@ -410,26 +422,4 @@ fn Answers(
             </ol>
         </section>
     }
-}
-
-fn pct(v: f32) -> String {
-    format!("{:.0}%", v * 100.0)
-}
-
-/// The expressions that took at least 5% of the time, largest first.
-fn expression_shares(e: &[f32; 7]) -> String {
-    let mut v: Vec<(usize, f32)> = e
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, p)| *p >= 0.05)
-        .collect();
-    v.sort_by(|a, b| b.1.total_cmp(&a.1));
-    if v.is_empty() {
-        return "–".into();
-    }
-    v.iter()
-        .map(|(k, p)| format!("{} {}", interviewer_core::face::EXPRESSIONS[*k], pct(*p)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -4,7 +4,8 @@
 
 use super::Pt;
 
-pub const INPUT: usize = 128;
+/// Side of the detector's square input (from the models table).
+pub const INPUT: usize = crate::models::DETECTOR.input[1];
 pub const ANCHORS: usize = 896;
 pub const VALUES: usize = 16;
 pub const KEYPOINTS: usize = 6;

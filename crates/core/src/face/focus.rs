@@ -4,12 +4,13 @@
 use super::pose::Gaze;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Focus {
     Centre,
     Border,
     Away,
+    #[default]
     NoFace,
 }
 

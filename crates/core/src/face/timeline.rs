@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// One analysed frame. Probabilities are stored as 0..=255 to keep a long interview's
 /// timeline small (10 minutes at 15 fps is about 9,000 samples).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FrameSample {
     /// Milliseconds since the recording started.
     pub t: u32,

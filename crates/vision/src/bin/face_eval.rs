@@ -10,7 +10,7 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    use interviewer_vision::{fer, fer_pipeline};
+    use interviewer_vision::eval::{fer, fer_pipeline};
     let mut args = std::env::args().skip(1);
     let (mut data, mut scale, mut limit, mut json) = (None, 4usize, usize::MAX, false);
     while let Some(a) = args.next() {

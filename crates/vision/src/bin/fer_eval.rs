@@ -7,7 +7,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 use interviewer_vision::emotion::{EmotionModel, CLASSES};
 #[cfg(not(target_arch = "wasm32"))]
-use interviewer_vision::fer;
+use interviewer_vision::eval::fer;
 #[cfg(not(target_arch = "wasm32"))]
 use std::time::Instant;
 
@@ -47,7 +47,7 @@ fn main() {
     let t = Instant::now();
     let model = EmotionModel::from_path(&model_path).expect("model loads");
     let load_ms = t.elapsed().as_secs_f64() * 1e3;
-    let r = interviewer_vision::emotion::evaluate(&model, &faces).expect("inference");
+    let r = interviewer_vision::eval::emotion::evaluate(&model, &faces).expect("inference");
     if json {
         println!("{}", serde_json::to_string_pretty(&r).unwrap());
         return;

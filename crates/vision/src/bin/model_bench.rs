@@ -4,7 +4,8 @@
 //!
 //! cargo run --release -p interviewer-vision --bin model-bench -- [--runs 200] [--models DIR]
 
-use interviewer_vision::bench::{self, MODELS};
+use interviewer_core::models::{for_worker, WorkerKind};
+use interviewer_vision::bench;
 use std::time::Instant;
 
 fn main() {
@@ -17,8 +18,9 @@ fn main() {
     let runs: usize = opt("--runs").and_then(|v| v.parse().ok()).unwrap_or(200);
     let root = opt("--models").unwrap_or_else(|| interviewer_vision::MODELS_DIR.into());
     let (face, emotion) = interviewer_vision::load_shipped(&root).expect("models");
-    for (name, _, shape) in MODELS {
-        let len: usize = shape.iter().product();
+    for m in for_worker(WorkerKind::Vision) {
+        let name = m.name;
+        let len: usize = m.input.iter().product();
         let data = bench::input(len, 1);
         for _ in 0..10 {
             bench::run(&face, Some(&emotion), name, data.clone()).expect("inference");

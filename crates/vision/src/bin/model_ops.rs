@@ -24,8 +24,8 @@ fn main() -> TractResult<()> {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse::<usize>().ok());
     // As the app loads it natively (in wasm it also gets its own depthwise, PReLU,
-    // max-pool and pad kernels: crates/vision/src/face.rs).
-    let model = interviewer_vision::face::optimise(&std::fs::read(&args[1])?, &shape)?;
+    // max-pool and pad kernels: crates/vision/src/runtime.rs).
+    let model = interviewer_vision::runtime::optimise(&std::fs::read(&args[1])?, &shape)?;
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
     for node in &model.nodes {
         let name = node.op.name().to_string();
@@ -55,9 +55,6 @@ fn main() -> TractResult<()> {
 
 fn profile(model: TypedModel, shape: &[usize], runs: usize) -> TractResult<()> {
     use interviewer_vision::bench;
-    let shape: [usize; 4] = shape.try_into().map_err(|_| {
-        tract_onnx::tract_core::internal::format_err!("the profile needs a 4-d input shape")
-    })?;
     let variant = bench::Variant::from_optimised(model, shape)?;
     let data = bench::input(shape.iter().product(), 1);
     variant.profile(&data, 10, || 0.0)?; // warm-up
