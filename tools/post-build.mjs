@@ -3,7 +3,8 @@
 // 2. allows Trunk's inline loader script by its SHA-256 in the Content-Security-Policy
 //    (a strict CSP blocks inline scripts; this avoids 'unsafe-inline');
 // 3. writes the service worker's precache list (every file of the build except the
-//    on-demand models, which are cached when the user turns their feature on) and its
+//    on-demand models and the workers that run only them, which are cached when the user
+//    turns their feature on) and its
 //    cache version (a hash of those files), so a renamed or changed file can never be
 //    left out of offline use or served stale.
 import { createHash } from 'node:crypto';
@@ -24,6 +25,13 @@ for (const m of models) {
   copyFileSync(src, join(dir, basename(m.path)));
 }
 const onDemand = new Set(models.filter((m) => m.load === 'on_demand').map((m) => basename(m.path)));
+// A worker that only runs on-demand models is itself fetched on demand (its bundle links
+// tract: megabytes nobody needs until they turn the feature on).
+const workers = new Set(models.map((m) => m.worker));
+const onDemandWorkers = [...workers].filter((w) => models.every((m) => m.worker !== w || m.load === 'on_demand'));
+for (const f of readdirSync(dir)) {
+  if (onDemandWorkers.some((w) => f.startsWith(`${w}-worker`))) onDemand.add(f);
+}
 
 // 2. CSP.
 const indexFile = join(dir, 'index.html');

@@ -4,7 +4,6 @@ use crate::session;
 use crate::store::download;
 use interviewer_core::export;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn ExportControls(
@@ -18,42 +17,37 @@ pub fn ExportControls(
     testid: &'static str,
 ) -> impl IntoView {
     let with_recordings = RwSignal::new(true);
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let export = Action::new_local(move |(ids, with): &(Vec<String>, bool)| {
+        let (ids, with) = (ids.clone(), *with);
+        async move {
+            let store = session::store().await.map_err(|e| e.to_string())?;
+            let now = session::now_ms();
+            let blob = store
+                .export(&ids, with, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = export::file_name(now, session::tz_offset_min(), what);
+            download(&blob, &name)?;
+            Ok::<String, String>(format!(
+                "Saved {name} ({:.1} MB, {} interview{}{}).",
+                blob.size() / 1e6,
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                if with {
+                    ", with recordings"
+                } else {
+                    ", without recordings"
+                }
+            ))
+        }
+    });
+    let busy = export.pending();
+    let status = export.value();
     let run = move |_| {
         let ids = ids.get_untracked();
-        if ids.is_empty() {
-            return;
+        if !ids.is_empty() {
+            export.dispatch_local((ids, with_recordings.get_untracked()));
         }
-        busy.set(true);
-        status.set(None);
-        let with = with_recordings.get_untracked();
-        spawn_local(async move {
-            let res = async {
-                let store = session::store().await.map_err(|e| e.to_string())?;
-                let now = session::now_ms();
-                let blob = store
-                    .export(&ids, with, now)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                let name = export::file_name(now, session::tz_offset_min(), what);
-                download(&blob, &name)?;
-                Ok(format!(
-                    "Saved {name} ({:.1} MB, {} interview{}{}).",
-                    blob.size() / 1e6,
-                    ids.len(),
-                    if ids.len() == 1 { "" } else { "s" },
-                    if with {
-                        ", with recordings"
-                    } else {
-                        ", without recordings"
-                    }
-                ))
-            }
-            .await;
-            status.set(Some(res));
-            busy.set(false);
-        });
     };
     view! {
         <div class="export" data-testid=testid>

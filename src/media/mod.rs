@@ -2,6 +2,7 @@
 //! Thin wrappers over web-sys; decisions (messages, fallbacks) are kept small and explicit.
 
 pub mod analysis;
+pub mod asr;
 pub mod camera;
 pub mod level;
 pub mod lock;

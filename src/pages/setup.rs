@@ -2,11 +2,13 @@
 
 use crate::components::calibration::FocusCalibration;
 use crate::components::{MicLevel, Notice};
+use crate::media::asr::{self, AsrStatus};
 use crate::media::camera::{self, Device, DeviceChoice, MediaError};
 use crate::media::speech;
 use crate::media::transcript::{self, Availability};
 use crate::session;
 use crate::state::{navigate, state};
+use interviewer_core::models::{self, WorkerKind};
 use interviewer_core::record::{MediaKind, TranscriptMode};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
@@ -99,29 +101,76 @@ pub fn Setup() -> impl IntoView {
 
     let no_voice = !speech::available();
 
-    // Speech recognition: on-device when the browser has it; cloud only if allowed.
-    let avail = RwSignal::new(None::<Availability>);
+    // Speech recognition, in the order the app prefers: its own model on this device;
+    // the browser's on-device recognition; the vendor's cloud only if allowed; none.
+    let settings = st.settings;
+    let on_device = Signal::derive(move || settings.with(|s| s.transcribe_on_device));
+    let asr = asr::transcriber();
+    let asr_status = asr.status.clone();
+    if on_device.get_untracked() {
+        asr.load();
+    }
+    let model_bytes: u64 = models::for_worker(WorkerKind::Asr).map(|m| m.bytes).sum();
+    let avail = LocalResource::new(transcript::availability);
     let allow_cloud = RwSignal::new(false);
-    let installing = RwSignal::new(false);
-    spawn_local(async move { avail.set(Some(transcript::availability().await)) });
-    Effect::new(move |_| {
-        st.transcript.set(match avail.get() {
-            Some(Availability::OnDevice) => TranscriptMode::OnDevice,
-            Some(Availability::CloudOnly | Availability::OnDeviceDownloadable)
-                if allow_cloud.get() =>
-            {
-                TranscriptMode::Cloud
-            }
-            _ => TranscriptMode::None,
-        })
+    let install = Action::new_local(move |_: &()| async move {
+        let ok = transcript::install().await;
+        avail.refetch();
+        ok
     });
-    let install = move |_| {
-        installing.set(true);
-        spawn_local(async move {
-            transcript::install().await;
-            avail.set(Some(transcript::availability().await));
-            installing.set(false);
+    {
+        let asr_status = asr_status.clone();
+        Effect::new(move |_| {
+            let model_ok = !matches!(asr_status.get(), AsrStatus::Failed(_));
+            st.transcript.set(if on_device.get() && model_ok {
+                TranscriptMode::Model
+            } else {
+                match avail.get() {
+                    Some(Availability::OnDevice) => TranscriptMode::OnDevice,
+                    Some(Availability::CloudOnly | Availability::OnDeviceDownloadable)
+                        if allow_cloud.get() =>
+                    {
+                        TranscriptMode::Cloud
+                    }
+                    _ => TranscriptMode::None,
+                }
+            })
         });
+    }
+    let toggle_on_device = move |ev| {
+        let on = event_target_checked(&ev);
+        settings.update(|s| s.transcribe_on_device = on);
+        if on {
+            asr::transcriber().load();
+        }
+    };
+    let model_line = {
+        let asr_status = asr_status.clone();
+        move || {
+            on_device.get().then(|| match asr_status.get() {
+                AsrStatus::Off | AsrStatus::Loading(_) => {
+                    let f = match asr_status.get() {
+                        AsrStatus::Loading(f) => f,
+                        _ => 0.0,
+                    };
+                    view! {
+                        <p class="hint" data-testid="asr-status">{format!("Downloading the speech model… {:.0}%", f * 100.0)}</p>
+                        <progress max="1" value=f aria-label="Speech model download"></progress>
+                    }.into_any()
+                }
+                AsrStatus::Ready => view! {
+                    <p class="ok" data-testid="asr-status">"Speech recognition ready: each answer is transcribed on this device, and your audio never leaves it."</p>
+                }.into_any(),
+                AsrStatus::Failed(m) => view! {
+                    <Notice kind="warn">
+                        <p data-testid="asr-status">{format!(
+                            "The speech model could not be loaded ({m}). The interview still records; you can transcribe it later from its report."
+                        )}</p>
+                        <button class="btn" on:click=move |_| asr::transcriber().load()>"Try again"</button>
+                    </Notice>
+                }.into_any(),
+            })
+        }
     };
 
     view! {
@@ -188,16 +237,25 @@ pub fn Setup() -> impl IntoView {
 
                     <div class="transcript-choice" data-testid="transcript-choice">
                         <label>"Transcript"</label>
-                        {move || match avail.get() {
-                            None => view! { <p class="hint">"Checking for speech recognition…"</p> }.into_any(),
+                        <label class="check">
+                            <input type="checkbox" data-testid="transcribe-on-device" prop:checked=move || on_device.get()
+                                on:change=toggle_on_device/>
+                            {format!(
+                                " Transcribe my answers on this device with the app's own speech recognition (English; a one-time download of {}, then it works offline)",
+                                interviewer_core::format::bytes(model_bytes as f64)
+                            )}
+                        </label>
+                        {model_line}
+                        {move || (!on_device.get()).then(|| match avail.get() {
+                            None => view! { <p class="hint">"Checking for the browser's speech recognition…"</p> }.into_any(),
                             Some(Availability::OnDevice) => view! {
-                                <p class="ok">"On-device speech recognition: your audio stays on this device."</p>
+                                <p class="ok">"The browser's on-device speech recognition will be used: your audio stays on this device."</p>
                             }.into_any(),
                             Some(a) => view! {
                                 {(a == Availability::OnDeviceDownloadable).then(|| view! {
                                     <p class="hint">"This browser can recognise speech on the device after a one-time download of the English language pack."</p>
-                                    <button class="btn" on:click=install disabled=move || installing.get()>
-                                        {move || if installing.get() { "Installing…" } else { "Install on-device recognition" }}
+                                    <button class="btn" on:click=move |_| { install.dispatch_local(()); } disabled=move || install.pending().get()>
+                                        {move || if install.pending().get() { "Installing…" } else { "Install on-device recognition" }}
                                     </button>
                                 })}
                                 {(a != Availability::Unsupported).then(|| view! {
@@ -209,11 +267,11 @@ pub fn Setup() -> impl IntoView {
                                 })}
                                 <p class="hint" data-testid="no-transcript">
                                     {move || if allow_cloud.get() { "Cloud recognition will be used for this interview." } else {
-                                        "Without recognition the interview runs with no transcript; pace, pauses, pitch and loudness still come from the audio. You can type or paste a transcript in the report."
+                                        "Without recognition the interview runs with no transcript; pace, pauses, pitch and loudness still come from the audio. You can type or paste a transcript in the report, or transcribe it there later."
                                     }}
                                 </p>
                             }.into_any(),
-                        }}
+                        })}
                     </div>
                     {no_voice.then(|| view! {
                         <p class="hint" data-testid="no-voice">"No on-device voice is available, so questions will be shown but not read aloud."</p>

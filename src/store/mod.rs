@@ -324,9 +324,9 @@ impl Store {
         Self::finish(tx, raw).await
     }
 
-    /// Saves one answer's row: what `a` holds replaces the row's, what it lacks (speech
-    /// figures, transcript) is kept, so that the analysis and the transcription of an
-    /// answer, which finish at different times, never overwrite each other.
+    /// Saves one answer's row over what the store holds (`AnswerData::merged_over`): the
+    /// analysis and the transcription of an answer finish at different times and never
+    /// overwrite each other, nor the user's corrections.
     pub async fn put_answer(&self, id: &str, a: &AnswerData) -> Result<(), StoreError> {
         let (tx, raw) = self.tx(&[schema::ANSWERS], TransactionMode::ReadWrite)?;
         let store = tx.object_store(schema::ANSWERS).map_err(from_idb)?;

@@ -272,6 +272,8 @@ mod tests {
             transcript: None,
             segments: Vec::new(),
             transcript_corrected: false,
+            transcript_source: None,
+            words: Vec::new(),
             delivery: None,
             face: None,
         }

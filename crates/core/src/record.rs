@@ -93,6 +93,30 @@ pub struct AnswerData {
     pub transcript: Option<AnswerTranscript>,
 }
 
+impl AnswerData {
+    /// A new row written over an old one: what the new one holds replaces the old, what
+    /// it lacks is kept (speech figures and transcript finish at different times). A
+    /// transcript the user corrected keeps its text when the model's arrives; the model's
+    /// word times are kept beside it.
+    pub fn merged_over(self, old: Option<AnswerData>) -> AnswerData {
+        let Some(old) = old else {
+            return self;
+        };
+        let transcript = match (old.transcript, self.transcript) {
+            (Some(mut o), Some(n)) if o.corrected && n.source == TranscriptSource::Model => {
+                o.words = n.words;
+                Some(o)
+            }
+            (o, n) => n.or(o),
+        };
+        AnswerData {
+            index: self.index,
+            speech: self.speech.or(old.speech),
+            transcript,
+        }
+    }
+}
+
 /// A recording tab saves a chunk every second; one silent for longer than this is gone.
 pub const LIVE_WINDOW_MS: f64 = 5_000.0;
 
@@ -733,6 +757,36 @@ mod tests {
         assert!(assemble(head.clone(), &pieces, vec![speech]).is_err());
         let bad = vec![(0, "!!!!".to_string())];
         assert!(assemble(head, &bad, Vec::new()).is_err());
+    }
+
+    #[test]
+    fn answer_rows_merge_without_losing_what_came_first() {
+        let speech = AnswerData {
+            index: 0,
+            speech: Some(crate::speech::audio::AudioMetrics::default()),
+            transcript: None,
+        };
+        let mut r = sample();
+        r.set_model_transcript(0, "model text", vec![]);
+        let model = r.answer_data(0);
+        let merged = model.clone().merged_over(Some(speech.clone()));
+        assert!(merged.speech.is_some() && merged.transcript.is_some());
+        // The user's correction wins over a later model transcript; its words are kept.
+        let mut typed = sample();
+        typed.set_transcript(0, "what I said", true);
+        let mut words = model.clone();
+        words.transcript.as_mut().unwrap().words = vec![TimedWord {
+            text: "model".into(),
+            start_ms: 1.0,
+            end_ms: 2.0,
+        }];
+        let m = words.merged_over(Some(typed.answer_data(0)));
+        let t = m.transcript.unwrap();
+        assert_eq!(
+            (t.text.as_str(), t.corrected, t.words.len()),
+            ("what I said", true, 1)
+        );
+        assert_eq!(speech.clone().merged_over(None), speech);
     }
 
     #[test]

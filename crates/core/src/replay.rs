@@ -6,10 +6,34 @@
 //! corrected no longer matches the stamps: its words are spread over the whole answer.
 //! Seeks land [`LEAD_MS`] early so the word is heard from its start.
 
-use crate::record::TranscriptSegment;
+use crate::record::{TimedWord, TranscriptSegment};
 
 /// How much earlier than the estimated time a seek lands.
 pub const LEAD_MS: f64 = 1000.0;
+/// With the word's own time (the on-device model's transcript), just enough to hear its
+/// start.
+pub const WORD_LEAD_MS: f64 = 250.0;
+
+/// Recording time (ms) at which the text at byte `offset` was said, from the words' own
+/// times: the word that holds the offset (or the next one). None when the words do not
+/// spell the text (a corrected transcript).
+pub fn time_of_word(text: &str, words: &[TimedWord], offset: usize) -> Option<f64> {
+    let mut pos = 0;
+    let mut found = None;
+    for w in words {
+        let word = w.text.trim();
+        if word.is_empty() {
+            continue;
+        }
+        let at = pos + text.get(pos..)?.find(word)?;
+        let end = at + word.len();
+        if found.is_none() && offset < end {
+            found = Some(w.start_ms);
+        }
+        pos = end;
+    }
+    found.map(|t| (t - WORD_LEAD_MS).max(0.0))
+}
 
 /// Recording time (ms) at which the text at byte `offset` of an answer's transcript was
 /// said, for an answer spanning `start_ms..end_ms`.
@@ -74,6 +98,26 @@ mod tests {
         assert!((t(8) - 13_000.0).abs() < 1e-6);
         // "four" is 6/10 through it: 14 + 0.6*6 s.
         assert!((t(14) - (14_000.0 + 3_600.0 - LEAD_MS)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn words_with_their_own_times_seek_to_their_start() {
+        let w = |text: &str, start_ms: f64| TimedWord {
+            text: text.into(),
+            start_ms,
+            end_ms: start_ms + 300.0,
+        };
+        let words = [
+            w("So,", 1000.0),
+            w("I", 1500.0),
+            w("I", 1800.0),
+            w("led.", 2600.0),
+        ];
+        let text = "So, I I led.";
+        assert_eq!(time_of_word(text, &words, 0), Some(750.0));
+        assert_eq!(time_of_word(text, &words, 6), Some(1550.0), "the second I");
+        assert_eq!(time_of_word(text, &words, 8), Some(2350.0));
+        assert_eq!(time_of_word("something else", &words, 0), None);
     }
 
     #[test]

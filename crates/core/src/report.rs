@@ -22,6 +22,9 @@ pub struct QuestionRow {
     /// (see [`crate::replay`]).
     pub segments: Vec<crate::record::TranscriptSegment>,
     pub transcript_corrected: bool,
+    /// What produced the transcript, and its words' own times (the on-device model).
+    pub transcript_source: Option<crate::record::TranscriptSource>,
+    pub words: Vec<crate::record::TimedWord>,
     /// Transcript metrics (with the audio's speaking time when there is one).
     pub delivery: Option<TextMetrics>,
     /// Focus and expression shares over the answer (None without face analysis).
@@ -40,6 +43,10 @@ impl QuestionRow {
 
     /// Recording time at which the transcript text at byte `offset` was said.
     pub fn time_of_text(&self, offset: usize) -> f64 {
+        let text = self.transcript.as_deref().unwrap_or("");
+        if let Some(t) = crate::replay::time_of_word(text, &self.words, offset) {
+            return t.clamp(self.start_ms, self.start_ms + self.answer_ms);
+        }
         crate::replay::time_of(
             self.transcript.as_deref().unwrap_or(""),
             &self.segments,
@@ -203,6 +210,17 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                     .transcripts
                     .iter()
                     .any(|t| t.index == s.index && t.corrected),
+                transcript_source: rec
+                    .transcripts
+                    .iter()
+                    .find(|t| t.index == s.index)
+                    .map(|t| t.source),
+                words: rec
+                    .transcripts
+                    .iter()
+                    .find(|t| t.index == s.index)
+                    .map(|t| t.words.clone())
+                    .unwrap_or_default(),
                 delivery: rec
                     .transcript(s.index)
                     .filter(|t| !t.trim().is_empty())

@@ -21,6 +21,8 @@ pub struct Settings {
     pub custom_questions: String,
     /// Questions are shown but not read aloud.
     pub muted: bool,
+    /// Transcribe answers with this app's own model (downloaded once when turned on).
+    pub transcribe_on_device: bool,
 }
 
 impl Default for Settings {
@@ -31,6 +33,7 @@ impl Default for Settings {
             calibration: None,
             custom_questions: String::new(),
             muted: false,
+            transcribe_on_device: false,
         }
     }
 }
@@ -87,6 +90,7 @@ fn from_value(v: serde_json::Value) -> Settings {
         calibration: take(field("calibration"), d.calibration),
         custom_questions: take(field("custom_questions"), d.custom_questions),
         muted: take(field("muted"), d.muted),
+        transcribe_on_device: take(field("transcribe_on_device"), d.transcribe_on_device),
     }
 }
 

@@ -8,6 +8,7 @@
 use js_sys::{Array, Object, Reflect};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -47,18 +48,24 @@ fn describe(e: &JsValue) -> String {
         .unwrap_or_else(|| format!("{e:?}"))
 }
 
-/// Posts `msg` with `data` beside it; the data's buffers are transferred (moved).
-pub fn post<P: Port + ?Sized, T: Serialize>(
-    port: &P,
-    msg: &T,
-    data: &[JsValue],
-) -> Result<(), String> {
+/// The envelope of `msg` with `data` beside it, and what to transfer.
+fn envelope<T: Serialize>(msg: &T, data: &[JsValue]) -> Result<(JsValue, Array), String> {
     let env = Object::new();
     let value = serde_wasm_bindgen::to_value(msg).map_err(|e| e.to_string())?;
     let items: Array = data.iter().collect();
     let transfer: Array = data.iter().filter_map(transferable).collect();
     Reflect::set(&env, &"msg".into(), &value).map_err(|e| describe(&e))?;
     Reflect::set(&env, &"data".into(), &items).map_err(|e| describe(&e))?;
+    Ok((env.into(), transfer))
+}
+
+/// Posts `msg` with `data` beside it; the data's buffers are transferred (moved).
+pub fn post<P: Port + ?Sized, T: Serialize>(
+    port: &P,
+    msg: &T,
+    data: &[JsValue],
+) -> Result<(), String> {
+    let (env, transfer) = envelope(msg, data)?;
     port.post_raw(&env, &transfer).map_err(|e| describe(&e))
 }
 
@@ -88,18 +95,31 @@ pub fn reply<T: Serialize>(msg: &T, data: &[JsValue]) {
     }
 }
 
-/// In a worker: handles every message from the page for the worker's lifetime.
+/// Marks the envelope a worker posts once it listens (see [`WorkerClient`]).
+const LISTENING: &str = "listening";
+
+/// In a worker: handles every message from the page for the worker's lifetime, and tells
+/// the page it listens (messages posted before a worker's wasm has started are lost, so
+/// the page holds them until then).
 pub fn serve(handler: impl FnMut(MessageEvent) + 'static) {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(handler);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as its scope: nothing to drop it for.
     on_message.forget();
+    let hello = Object::new();
+    let _ = Reflect::set(&hello, &LISTENING.into(), &true.into());
+    let _ = scope().post_message(&hello);
 }
 
-/// The page's end of a worker started from one of Trunk's worker loaders. Dropping it
+/// Posts held until the worker listens (None once it does).
+type Held = Rc<RefCell<Option<Vec<(JsValue, Array)>>>>;
+
+/// The page's end of a worker started from one of Trunk's worker loaders. Messages
+/// posted before the worker listens are held and sent when it does. Dropping it
 /// terminates the worker.
 pub struct WorkerClient {
     worker: Worker,
+    held: Held,
     _on_msg: Closure<dyn FnMut(MessageEvent)>,
     _on_err: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
@@ -114,7 +134,22 @@ impl WorkerClient {
     ) -> Result<Rc<WorkerClient>, String> {
         let worker = Worker::new(&format!("./{name}_loader.js"))
             .map_err(|e| format!("could not start the {name}: {}", describe(&e)))?;
-        let on_msg = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+        // Until the worker says it listens, posts wait here.
+        let held: Held = Rc::new(RefCell::new(Some(Vec::new())));
+        let (h, w) = (held.clone(), worker.clone());
+        let mut on_message = on_message;
+        let on_msg = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let listening = Reflect::get(&e.data(), &LISTENING.into())
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !listening {
+                return on_message(e);
+            }
+            for (env, transfer) in h.borrow_mut().take().unwrap_or_default() {
+                let _ = w.post_message_with_transfer(&env, &transfer);
+            }
+        });
         worker.set_onmessage(Some(on_msg.as_ref().unchecked_ref()));
         let on_err =
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
@@ -123,12 +158,18 @@ impl WorkerClient {
         worker.set_onerror(Some(on_err.as_ref().unchecked_ref()));
         Ok(Rc::new(WorkerClient {
             worker,
+            held,
             _on_msg: on_msg,
             _on_err: on_err,
         }))
     }
 
     pub fn post<T: Serialize>(&self, msg: &T, data: &[JsValue]) -> Result<(), String> {
+        if let Some(held) = self.held.borrow_mut().as_mut() {
+            let (env, transfer) = envelope(msg, data)?;
+            held.push((env, transfer));
+            return Ok(());
+        }
         post(&self.worker, msg, data)
     }
 }

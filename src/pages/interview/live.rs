@@ -4,6 +4,7 @@
 //! (`interviewer_core::run`). Every rule is in the run; this only moves data.
 
 use crate::media::analysis::SpeechAnalyser;
+use crate::media::asr;
 use crate::media::lock::RecordingLock;
 use crate::media::pcm::PcmCapture;
 use crate::media::recorder::Recorder;
@@ -134,7 +135,7 @@ impl Live {
                 ),
             }
         }
-        if transcript != TranscriptMode::None {
+        if matches!(transcript, TranscriptMode::OnDevice | TranscriptMode::Cloud) {
             let live = self.clone();
             let on_final = move |text: String| {
                 let fx = live.run.borrow_mut().transcript(Self::now(), &text);
@@ -232,7 +233,23 @@ impl Live {
                     };
                     self.save(move |s| async move { s.put_answer(&id, &a).await });
                 }
-                Effect::Analyse { index, pcm, .. } => self.analyse(index, pcm),
+                Effect::Analyse {
+                    index,
+                    start_ms,
+                    pcm,
+                } => {
+                    // With the on-device model, the answer is transcribed while the next
+                    // question runs.
+                    if self.run.borrow().record().transcript_mode == TranscriptMode::Model {
+                        asr::transcriber().enqueue(asr::Job {
+                            interview: self.run.borrow().record().id.clone(),
+                            index,
+                            offset_ms: start_ms,
+                            pcm: pcm.clone(),
+                        });
+                    }
+                    self.analyse(index, pcm)
+                }
                 Effect::StopRecorder => {
                     if let Some(r) = self.recorder.borrow().as_ref() {
                         r.stop();

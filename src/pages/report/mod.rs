@@ -5,6 +5,7 @@ mod charts;
 mod transcript;
 
 use crate::components::{ExportControls, Notice};
+use crate::media::asr::{self, AsrStatus};
 use crate::session;
 use crate::state::{navigate, state};
 use charts::ReportCharts;
@@ -192,8 +193,144 @@ fn ReportView(loaded: Loaded) -> impl IntoView {
     };
     let timeline = Memo::new(move |_| record.with(|r| r.timeline.clone()));
 
+    // On-device transcription: answers fill in as the model finishes them; answers the
+    // interview asked it for and that have no transcript (the tab was closed while they
+    // waited) are transcribed from the stored recording.
+    let asr = asr::transcriber();
+    let asr_progress = asr.progress.clone();
+    let asr_status = asr.status.clone();
+    let refresh = {
+        let id = id.clone();
+        Action::new_local(move |_: &()| {
+            let id = id.clone();
+            async move {
+                let store = session::store().await.map_err(|e| e.to_string())?;
+                if let Some(fresh) = store.get_interview(&id).await.map_err(|e| e.to_string())? {
+                    record.try_update(|r| r.transcripts = fresh.transcripts);
+                }
+                Ok::<(), String>(())
+            }
+        })
+    };
+    {
+        let asr_progress = asr_progress.clone();
+        Effect::new(move |last: Option<u64>| {
+            let saved = asr_progress.with(|p| p.saved);
+            if last.is_some_and(|l| l != saved) {
+                refresh.dispatch_local(());
+            }
+            saved
+        });
+    }
+    let transcribe = Action::new_local(move |answers: &Vec<usize>| {
+        let answers = answers.clone();
+        let rec = record.get_untracked();
+        async move { asr::transcribe_recording(&rec, &answers).await }
+    });
+    // Answers with no transcript that the model is not already working on.
+    let untranscribed = {
+        let id = id.clone();
+        let asr_progress = asr_progress.clone();
+        Memo::new(move |_| {
+            let queued: Vec<usize> = asr_progress.with(|p| {
+                p.waiting
+                    .iter()
+                    .map(|(i, k)| (i, *k))
+                    .chain(p.current.iter().map(|(i, k, _)| (i, *k)))
+                    .filter(|(i, _)| **i == id)
+                    .map(|(_, k)| k)
+                    .collect()
+            });
+            record.with(|r| {
+                r.spans
+                    .iter()
+                    .map(|s| s.index)
+                    .filter(|i| !r.transcripts.iter().any(|t| t.index == *i) && !queued.contains(i))
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    {
+        let (resume, has_recording) =
+            record.with_untracked(|r| (r.awaiting_model(), r.chunk_count > 0));
+        let queued = asr.pending(&id);
+        let resume: Vec<usize> = resume.into_iter().filter(|i| !queued.contains(i)).collect();
+        if has_recording && !resume.is_empty() {
+            transcribe.dispatch_local(resume);
+        }
+    }
+    let transcription_line = {
+        let id = id.clone();
+        move || {
+            let (current, waiting) = asr_progress.with(|p| {
+                (
+                    p.current.clone().filter(|c| c.0 == id),
+                    p.waiting.iter().filter(|w| w.0 == id).count(),
+                )
+            });
+            let error = asr_progress.with(|p| p.error.clone().filter(|e| e.0 == id));
+            let loading = match asr_status.get() {
+                AsrStatus::Loading(f) => Some(f),
+                _ => None,
+            };
+            let failed = match asr_status.get() {
+                AsrStatus::Failed(m) => Some(m),
+                _ => None,
+            };
+            if current.is_none() && waiting == 0 {
+                return error.map(|(_, k, m)| {
+                    (
+                        format!("Answer {} could not be transcribed: {m}", k + 1),
+                        true,
+                    )
+                });
+            }
+            let text = match (failed, loading, current) {
+                (Some(m), _, _) => format!("On-device transcription is waiting: the speech model could not be loaded ({m})."),
+                (_, Some(f), _) => format!("Downloading the speech model ({:.0}%); then {} answer{} will be transcribed on this device.", f * 100.0, waiting, if waiting == 1 { "" } else { "s" }),
+                (_, _, Some((_, k, done))) => format!(
+                    "Transcribing answer {} on this device… {:.0}%{}",
+                    k + 1,
+                    done * 100.0,
+                    if waiting > 0 { format!(" ({waiting} more waiting)") } else { String::new() }
+                ),
+                _ => format!("{waiting} answer{} waiting to be transcribed on this device.", if waiting == 1 { "" } else { "s" }),
+            };
+            Some((text, false))
+        }
+    };
+    let transcription_line = Memo::new(move |_| transcription_line());
+    let has_recording = record.with_untracked(|r| r.chunk_count > 0);
+    let model_bytes: u64 =
+        interviewer_core::models::for_worker(interviewer_core::models::WorkerKind::Asr)
+            .map(|m| m.bytes)
+            .sum();
+
     view! {
         {move || view! { <Summary r=report.get() band=band/> }}
+        <section class="card no-print" style:display=move || {
+            let offer = has_recording && !untranscribed.with(|u| u.is_empty());
+            if !offer && transcription_line.with(|l| l.is_none()) { "none" } else { "" }
+        }>
+            {move || transcription_line.get().map(|(text, failed)| if failed {
+                view! { <Notice kind="warn"><p data-testid="transcription-error">{text}</p></Notice> }.into_any()
+            } else {
+                view! { <p class="notice notice-info" role="status" data-testid="transcription-progress">{text}</p> }.into_any()
+            })}
+            {move || (has_recording && !untranscribed.with(|u| u.is_empty()) && !transcribe.pending().get()).then(|| view! {
+                <p class="hint">{move || format!(
+                    "{} answer{} no transcript. This app can transcribe {} on this device from the recording (English; the speech model, {}, is downloaded once).",
+                    untranscribed.with(|u| u.len()),
+                    if untranscribed.with(|u| u.len()) == 1 { " has" } else { "s have" },
+                    if untranscribed.with(|u| u.len()) == 1 { "it" } else { "them" },
+                    format::bytes(model_bytes as f64)
+                )}</p>
+                <button class="btn" data-testid="transcribe-now" on:click=move |_| { transcribe.dispatch_local(untranscribed.get_untracked()); }>"Transcribe now"</button>
+            })}
+            {move || transcribe.value().get().and_then(|r| r.err()).map(|e| view! {
+                <Notice kind="error"><p>{format!("Transcription could not start: {e}")}</p></Notice>
+            })}
+        </section>
         <Show when=move || rest.get()>
             <section class="card">
                 <h2>"Replay"</h2>

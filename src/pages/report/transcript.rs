@@ -1,6 +1,7 @@
 //! An answer's transcript with fillers, repetitions and stammers highlighted (each mark
 //! seeks the recording to where it was said), its text figures, and an editor.
 
+use interviewer_core::record::TranscriptSource;
 use interviewer_core::report::QuestionRow;
 use interviewer_core::speech::text::Kind;
 use leptos::prelude::*;
@@ -47,6 +48,16 @@ pub fn AnswerTranscript(
         parts
     };
     let has_text = !text.trim().is_empty();
+    // Which recogniser wrote it (or that the user did).
+    let source = row
+        .transcript_source
+        .map(|s| match (s, row.transcript_corrected) {
+            (_, true) | (TranscriptSource::Typed, _) => "Typed or corrected by you.",
+            (TranscriptSource::Model, _) => {
+                "Transcribed on this device by the app's speech recognition (Whisper tiny.en)."
+            }
+            (TranscriptSource::Browser, _) => "Transcribed by the browser's speech recognition.",
+        });
     let figures = delivery.map(|d| {
         let mut s = format!("{} words", d.words);
         if let Some(w) = d.wpm_elapsed {
@@ -103,6 +114,7 @@ pub fn AnswerTranscript(
                     </p>
                 })}
                 {figures.clone().map(|f| view! { <p class="qtime" data-testid=format!("text-figures-{index}")>{f}</p> })}
+                {source.map(|s| view! { <p class="hint" data-testid=format!("transcript-source-{index}")>{s}</p> })}
                 <button class="btn small" data-testid=format!("transcript-edit-{index}") on:click=move |_| editing.set(true)>
                     {if has_text { "Correct the transcript" } else { "Add a transcript" }}
                 </button>
