@@ -246,6 +246,16 @@ class Builder:
         o = self.op("Reshape", [self.op("Transpose", [o], perm=[0, 2, 1, 3]), self.const(np.array([1, -1, D], np.int64))])
         return (o, w) if want_weights else o
 
+    def attention_split(self, q, kT, v, want_weights=False):
+        """Cross-attention on keys and values already split per head by the encoder:
+        q [1,Tq,384], kT [1,6,64,Tk], v [1,6,Tk,64]: the decoder multiplies its inputs as
+        they come (no per-step transpose or layer slice)."""
+        qh = self.heads(self.op("Mul", [q, self.const(np.float32(0.125))]), [0, 2, 1, 3])
+        w = self.op("Softmax", [self.op("MatMul", [qh, kT])], axis=-1)
+        o = self.op("MatMul", [w, v])
+        o = self.op("Reshape", [self.op("Transpose", [o], perm=[0, 2, 1, 3]), self.const(np.array([1, -1, D], np.int64))])
+        return (o, w) if want_weights else o
+
     def mlp(self, x, pfx):
         h = self.gelu(self.linear(self.ln(x, pfx + ".mlp_ln"), pfx + ".mlp.0"))
         return self.op("Add", [x, self.linear(h, pfx + ".mlp.2")])
@@ -275,19 +285,18 @@ def build_encoder(sd, fmt):
         x = b.op("Add", [x, b.linear(a, p + ".attn.out")])
         x = b.mlp(x, p)
     xa = b.ln(x, "encoder.ln_post")
-    ks, vs = [], []
-    ax0 = b.const(np.array([0], np.int64))
+    # Each decoder layer's cross-attention keys and values, split per head the way the
+    # decoder multiplies them: keys transposed [1, 6, 64, 1500], values [1, 6, 1500, 64].
+    outs = []
     for i in range(L):
         p = f"decoder.blocks.{i}.cross_attn"
-        ks.append(b.op("Unsqueeze", [b.linear(xa, p + ".key", bias=False), ax0]))
-        vs.append(b.op("Unsqueeze", [b.linear(xa, p + ".value"), ax0]))
-    b.op("Concat", ks, "cross_k", axis=0)
-    b.op("Concat", vs, "cross_v", axis=0)
+        b.op("Identity", [b.heads(b.linear(xa, p + ".key", bias=False), [0, 2, 3, 1])], f"cross_k{i}")
+        b.op("Identity", [b.heads(b.linear(xa, p + ".value"), [0, 2, 1, 3])], f"cross_v{i}")
+        outs += [(f"cross_k{i}", [1, H, D // H, 1500]), (f"cross_v{i}", [1, H, 1500, D // H])]
     f = TensorProto.FLOAT
     return b.model("whisper_tiny_en_encoder",
                    [helper.make_tensor_value_info("mel", f, [1, 80, 3000])],
-                   [helper.make_tensor_value_info("cross_k", f, [L, 1, 1500, D]),
-                    helper.make_tensor_value_info("cross_v", f, [L, 1, 1500, D])])
+                   [helper.make_tensor_value_info(n, f, shape) for n, shape in outs])
 
 
 def alignment_heads():
@@ -331,8 +340,8 @@ def build_decoder(sd, fmt):
         x = b.op("Add", [x, b.linear(a, p + ".attn.out")])
 
         h = b.ln(x, p + ".cross_attn_ln")
-        a, w = b.attention(b.linear(h, p + ".cross_attn.query"), b.op("Gather", ["cross_k", li], axis=0),
-                           b.op("Gather", ["cross_v", li], axis=0), want_weights=True)
+        a, w = b.attention_split(b.linear(h, p + ".cross_attn.query"), f"cross_k{i}", f"cross_v{i}",
+                                 want_weights=True)
         x = b.op("Add", [x, b.linear(a, p + ".cross_attn.out")])
         hs = [hh for (ll, hh) in heads if ll == i]
         if hs:  # w: [1, 6, n, 1500] -> [len(hs), n, 1500]
@@ -349,8 +358,9 @@ def build_decoder(sd, fmt):
                    [helper.make_tensor_value_info("tokens", TensorProto.INT64, [1, "n"]),
                     helper.make_tensor_value_info("self_k", f, [L, 1, "P", D]),
                     helper.make_tensor_value_info("self_v", f, [L, 1, "P", D]),
-                    helper.make_tensor_value_info("cross_k", f, [L, 1, 1500, D]),
-                    helper.make_tensor_value_info("cross_v", f, [L, 1, 1500, D])],
+                    *[helper.make_tensor_value_info(f"cross_{kv}{i}", f,
+                                                    [1, H, D // H, 1500] if kv == "k" else [1, H, 1500, D // H])
+                      for i in range(L) for kv in "kv"]],
                    [helper.make_tensor_value_info("logits", f, [1, "n", DIMS["n_vocab"]]),
                     helper.make_tensor_value_info("new_self_k", f, [L, 1, "P_plus_n", D]),
                     helper.make_tensor_value_info("new_self_v", f, [L, 1, "P_plus_n", D]),
@@ -539,15 +549,28 @@ def torch_reference_outputs(m, mel, tokens, steps):
     return dict(cross_k=ck, cross_v=cv, logits=logits, alignment=align)
 
 
+def cross_feed(enc_outputs):
+    """The encoder's outputs by name (the decoder's cross_k{i} / cross_v{i} inputs)."""
+    return {f"cross_{kv}{i}": enc_outputs[2 * i + (kv == "v")] for i in range(L) for kv in "kv"}
+
+
+def stacked_cross(feed):
+    """The per-layer, per-head cross keys and values as [L, 1, 1500, 384] each (torch's layout)."""
+    ck = np.stack([feed[f"cross_k{i}"].transpose(0, 3, 1, 2).reshape(1, 1500, D) for i in range(L)])
+    cv = np.stack([feed[f"cross_v{i}"].transpose(0, 2, 1, 3).reshape(1, 1500, D) for i in range(L)])
+    return ck, cv
+
+
 def run_onnx(enc, dec, mel, tokens, steps):
     """Encoder once, then the decoder in the given chunk sizes, with the KV cache fed back."""
-    ck, cv = enc.run(None, {"mel": mel})
+    feed = cross_feed(enc.run(None, {"mel": mel}))
+    ck, cv = stacked_cross(feed)
     sk = np.zeros((L, 1, 0, D), np.float32)
     sv = sk.copy()
     logits, align, pos = [], [], 0
     for n in steps:
         lg, sk, sv, al = dec.run(None, {"tokens": np.array([tokens[pos:pos + n]], np.int64), "self_k": sk, "self_v": sv,
-                                        "cross_k": ck, "cross_v": cv})
+                                        **feed})
         assert lg.shape == (1, n, DIMS["n_vocab"]) and sk.shape == (L, 1, pos + n, D) and al.shape[1:] == (n, 1500)
         logits.append(lg)
         align.append(al)
@@ -580,7 +603,7 @@ def main():
     paths = {}
     for fmt, state, d in (("int8", sd, a.out_dir), ("fp16", sd, a.side_dir), ("fp32", sd, a.side_dir)):
         for part, build in (("encoder", build_encoder), ("decoder", build_decoder)):
-            p = os.path.join(d, f"{part}.onnx" if fmt == "int8" else f"{part}.{fmt}.onnx")
+            p = os.path.join(d, f"whisper-{part}.onnx" if fmt == "int8" else f"{part}.{fmt}.onnx")
             onnx.save(build(state, fmt), p)
             onnx.checker.check_model(p, full_check=True)
             paths[(fmt, part)] = p

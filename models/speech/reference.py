@@ -172,7 +172,7 @@ class OnnxInference:
         if self.k.shape[2] > 0:
             tokens = tokens[:, -1:]
         lg, self.k, self.v, _ = self.dec.run(None, {"tokens": tokens.numpy().astype(np.int64), "self_k": self.k,
-                                                    "self_v": self.v, "cross_k": self.cross[0], "cross_v": self.cross[1]})
+                                                    "self_v": self.v, **self.cross})
         return torch.from_numpy(lg)
 
     def rearrange_kv_cache(self, source_indices):
@@ -197,7 +197,7 @@ def onnx_decoding(enc, dec):
 
         def _get_audio_features(self, mel):
             assert mel.shape == (1, 80, 3000)
-            self.inference.cross = enc.run(None, {"mel": mel.numpy().astype(np.float32)})
+            self.inference.cross = convert.cross_feed(enc.run(None, {"mel": mel.numpy().astype(np.float32)}))
             return torch.zeros(1, 1500, 384)  # shape/dtype check only; the graphs hold the real features
 
     @contextlib.contextmanager

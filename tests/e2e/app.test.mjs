@@ -2,7 +2,7 @@
 // Chromium with a fake camera and microphone fed from files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { appUnderTest, serve, shot } from './harness.mjs';
+import { appUnderTest, serve, shot, countOf } from './harness.mjs';
 
 const env = appUnderTest(before, after);
 const requests = [];
@@ -106,7 +106,7 @@ test('a two-question interview is recorded and its report plays', async () => {
 
   await page.getByTestId('nav-history').click();
   await page.getByTestId('history-table').waitFor();
-  assert.equal(await page.getByTestId('history-row').count(), 1);
+  assert.equal(await countOf(page, 'history-row', 1), 1);
   await shot(page, '05-history');
   // Delete (the confirmation dialog is accepted): the list and the report are gone.
   await page.getByTestId('history-row').getByRole('button', { name: 'Delete this interview' }).click();

@@ -150,3 +150,17 @@ export function appUnderTest(before, after, { audio } = {}) {
   });
   return env;
 }
+
+/**
+ * The number of rows with `testId` once it has settled on `expected` (lists are read again
+ * after an import or delete finishes, a moment after its message shows), or what it is after
+ * `timeout` ms, for the assertion to report.
+ */
+export async function countOf(page, testId, expected, timeout = 10000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const n = await page.getByTestId(testId).count();
+    if (n === expected || Date.now() > end) return n;
+    await page.waitForTimeout(50);
+  }
+}

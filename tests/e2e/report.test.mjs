@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { appUnderTest, shot, exportFile, SHOTS } from './harness.mjs';
+import { appUnderTest, shot, exportFile, countOf, SHOTS } from './harness.mjs';
 import { fixtureRecord, expectedFigures } from './fixtures/interview.mjs';
 
 const env = appUnderTest(before, after);
@@ -94,7 +94,7 @@ test('report from a stored fixture: figures, charts, seeking, pace band, print',
   const rec = fixtureRecord();
   const msg = await importFile(page, 'fixture.aiinterview', exportFile([{ record: rec, chunks }]));
   assert.match(msg, /Imported 1 interview from fixture\.aiinterview: 1 new, 0 replaced, with recordings/);
-  assert.equal(await page.getByTestId('history-row').count(), 1);
+  assert.equal(await countOf(page, 'history-row', 1), 1);
 
   await page.goto(env.server.url + '#/report/' + rec.id);
   await page.getByTestId('summary').waitFor();
@@ -189,16 +189,16 @@ test('export then import gives back equal data; corrupt files are refused and ch
     texts: ['I led the billing team and we shipped it.', 'Errors fell by half in three months.'] });
   assert.match(await importFile(page, 'three.aiinterview',
     exportFile([{ record: a, chunks }, { record: b, chunks }, { record: c, chunks }])), /Imported 3 interviews/);
-  assert.equal(await page.getByTestId('history-row').count(), 3);
+  assert.equal(await countOf(page, 'history-row', 3), 3);
   // Progress charts across interviews, and the track filter.
   for (const p of ['progress-pace', 'progress-fillers', 'progress-focus', 'progress-pauses']) {
     assert.ok(await page.getByTestId(p).locator('canvas').isVisible(), `${p} drawn`);
   }
   await shot(page, '12-history-progress');
   await page.getByTestId('track-filter').selectOption('general');
-  assert.equal(await page.getByTestId('history-row').count(), 2);
+  assert.equal(await countOf(page, 'history-row', 2), 2);
   await page.getByTestId('track-filter').selectOption('');
-  assert.equal(await page.getByTestId('history-row').count(), 3);
+  assert.equal(await countOf(page, 'history-row', 3), 3);
 
   // Export everything with recordings, as the user would (a download).
   const before = await stored(page, 'iv-b');
@@ -248,7 +248,7 @@ test('export then import gives back equal data; corrupt files are refused and ch
   // Importing an interview that is already here replaces it (no duplicate).
   assert.match(await importFile(page, 'light.aiinterview', lightFile), /0 new, 3 replaced, without recordings/);
   assert.equal((await stored(page, 'iv-b')).bytes.length, 0);
-  assert.equal(await page.getByTestId('history-row').count(), 3);
+  assert.equal(await countOf(page, 'history-row', 3), 3);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -174,8 +174,10 @@ pub fn greedy<E>(
             let p = log_softmax(&out.logits[sot_index * v..(sot_index + 1) * v]);
             no_speech_prob = p[vocab.specials.no_speech as usize].exp();
         }
-        // The attention of the token just fed (the previous step's sample).
-        if i > 0 && out.heads > 0 {
+        // The attention of the position that predicts this step's sample, as
+        // `whisper.timing` reads it: the row for a token is the one that chose it (the
+        // row of the token itself would place every word one token late).
+        if out.heads > 0 {
             let (h, f) = (out.heads, out.frames);
             attention.push(
                 (0..h)
@@ -198,14 +200,14 @@ pub fn greedy<E>(
         sampled.push(next);
         if let Some(at) = repetition_start(vocab, &sampled) {
             sampled.truncate(at);
-            attention.truncate(at.saturating_sub(1));
+            attention.truncate(at);
             cut = true;
             break;
         }
         feed = vec![next];
     }
     let avg_logprob = sum_logprob / (sampled.len() + 1) as f32;
-    // When decoding hit its limit, the last token's attention never came.
+    // One row per sampled token (the row that chose eot is dropped).
     attention.truncate(sampled.len());
     Ok(Decoded {
         tokens: sampled,

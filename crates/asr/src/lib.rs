@@ -6,6 +6,7 @@
 //! words.
 
 pub mod decode;
+pub mod kernels;
 pub mod mel;
 pub mod metrics;
 pub mod model;

@@ -16,10 +16,10 @@ type Plan = Arc<TypedRunnableModel>;
 const LAYERS: usize = 4;
 const WIDTH: usize = 384;
 
-/// The encoder's output for one window.
+/// The encoder's output for one window: each decoder layer's cross-attention keys (per
+/// head, transposed) and values, in the decoder's input order (k0, v0, k1, v1, ...).
 pub struct Cross {
-    k: TValue,
-    v: TValue,
+    kv: TVec<TValue>,
 }
 
 pub struct Whisper {
@@ -29,16 +29,20 @@ pub struct Whisper {
     mel: LogMel,
 }
 
-fn load(onnx: &[u8]) -> TractResult<Plan> {
-    load_typed(onnx)?.into_runnable()
+fn load(onnx: &[u8], ours: bool) -> TractResult<Plan> {
+    load_typed(onnx, ours)?.into_runnable()
 }
 
-/// A graph as the app runs it: typed, weights decoded, optimised.
-pub fn load_typed(onnx: &[u8]) -> TractResult<TypedModel> {
+/// A graph as the app runs it: typed, our kernels swapped in (`ours`, for the decoder:
+/// see `kernels`), the remaining weights decoded, optimised.
+pub fn load_typed(onnx: &[u8], ours: bool) -> TractResult<TypedModel> {
     let mut model = tract_onnx::onnx()
         .model_for_read(&mut std::io::Cursor::new(onnx))?
         .into_typed()?
         .into_decluttered()?;
+    if ours {
+        crate::kernels::swap_in(&mut model)?;
+    }
     decode_weights(&mut model)?;
     let mut model = model.into_optimized()?;
     // Optimisation adds packing steps for the matrix products; the embedding's (80 MB,
@@ -95,9 +99,20 @@ fn decode_weights(model: &mut TypedModel) -> TractResult<()> {
 
 impl Whisper {
     pub fn from_bytes(encoder: &[u8], decoder: &[u8], vocab_json: &str) -> TractResult<Whisper> {
+        Whisper::from_bytes_with(encoder, decoder, vocab_json, true)
+    }
+
+    /// As `from_bytes`; `own_kernels: false` leaves the decoder to tract's own ops (the
+    /// baseline `asr-bench --plain` compares against).
+    pub fn from_bytes_with(
+        encoder: &[u8],
+        decoder: &[u8],
+        vocab_json: &str,
+        own_kernels: bool,
+    ) -> TractResult<Whisper> {
         Ok(Whisper {
-            encoder: load(encoder)?,
-            decoder: load(decoder)?,
+            encoder: load(encoder, false)?,
+            decoder: load(decoder, own_kernels)?,
             vocab: Vocab::from_json(vocab_json).map_err(|e| format_err!("{e}"))?,
             mel: LogMel::new(),
         })
@@ -106,12 +121,18 @@ impl Whisper {
     /// The shipped files from a `models/` folder laid out as the repository's.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load_shipped(models_dir: &str) -> TractResult<Whisper> {
+        Whisper::load_shipped_with(models_dir, true)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_shipped_with(models_dir: &str, own_kernels: bool) -> TractResult<Whisper> {
         use interviewer_core::models::{WHISPER_DECODER, WHISPER_ENCODER, WHISPER_VOCAB};
         let read = |p: &str| std::fs::read(format!("{models_dir}/{p}"));
-        Whisper::from_bytes(
+        Whisper::from_bytes_with(
             &read(WHISPER_ENCODER.path)?,
             &read(WHISPER_DECODER.path)?,
             &String::from_utf8_lossy(&read(WHISPER_VOCAB.path)?),
+            own_kernels,
         )
     }
 
@@ -128,14 +149,50 @@ impl Whisper {
     /// A window of log-mel (`[N_MELS][N_FRAMES]`, see `Mel::segment`) through the encoder.
     pub fn encode_mel(&self, mel: &[f32]) -> TractResult<Cross> {
         let t = Tensor::from_shape(&[1, crate::mel::N_MELS, crate::mel::N_FRAMES], mel)?;
-        let mut out = self.encoder.run(tvec!(t.into()))?;
-        let v = out
-            .pop()
-            .ok_or_else(|| format_err!("encoder: no cross_v"))?;
-        let k = out
-            .pop()
-            .ok_or_else(|| format_err!("encoder: no cross_k"))?;
-        Ok(Cross { k, v })
+        let kv = self.encoder.run(tvec!(t.into()))?;
+        if kv.len() != 2 * LAYERS {
+            bail!("encoder: {} outputs, expected {}", kv.len(), 2 * LAYERS);
+        }
+        Ok(Cross { kv })
+    }
+
+    /// Where the time goes (`asr-bench --profile`): ms per operator kind of one encoder
+    /// run and of one decoder step with a cache of `cache_len` tokens, `now` a ms clock.
+    pub fn profile(
+        &self,
+        cache_len: usize,
+        now: impl Fn() -> f64,
+    ) -> TractResult<[Vec<(String, f64, usize)>; 2]> {
+        use interviewer_core::messages::{by_op, NodeTime};
+        let time = |plan: &Plan, inputs: TVec<TValue>| -> TractResult<Vec<(String, f64, usize)>> {
+            let model = plan.model();
+            let mut times: Vec<NodeTime> = model
+                .nodes
+                .iter()
+                .map(|n| NodeTime {
+                    node: n.name.clone(),
+                    op: n.op.name().to_string(),
+                    ms: 0.0,
+                })
+                .collect();
+            let mut state = plan.spawn()?;
+            state.run_plan_with_eval(inputs, |ctx, op_state, node, inputs| {
+                let t0 = now();
+                let out = tract_onnx::tract_core::plan::eval(ctx, op_state, node, inputs);
+                times[node.id].ms += now() - t0;
+                out
+            })?;
+            Ok(by_op(&times))
+        };
+        let mel = Tensor::zero::<f32>(&[1, crate::mel::N_MELS, crate::mel::N_FRAMES])?;
+        let enc = time(&self.encoder, tvec!(mel.into()))?;
+        let cross = self.encode(&vec![0.01; 16_000])?;
+        let cache = Tensor::zero::<f32>(&[LAYERS, 1, cache_len, WIDTH])?;
+        let tokens = Tensor::from_shape(&[1, 1], &[self.vocab.specials.sot as i64])?;
+        let mut inputs = tvec!(tokens.into(), cache.clone().into(), cache.into());
+        inputs.extend(cross.kv.iter().cloned());
+        let dec = time(&self.decoder, inputs)?;
+        Ok([enc, dec])
     }
 
     /// Greedy decoding of one encoded window from the given initial tokens.
@@ -145,13 +202,9 @@ impl Whisper {
         let step = |feed: &[u32]| -> TractResult<StepOut> {
             let ids: Vec<i64> = feed.iter().map(|t| *t as i64).collect();
             let tokens = Tensor::from_shape(&[1, ids.len()], &ids)?;
-            let mut out = self.decoder.run(tvec!(
-                tokens.into(),
-                cache.0.clone(),
-                cache.1.clone(),
-                cross.k.clone(),
-                cross.v.clone(),
-            ))?;
+            let mut inputs = tvec!(tokens.into(), cache.0.clone(), cache.1.clone());
+            inputs.extend(cross.kv.iter().cloned());
+            let mut out = self.decoder.run(inputs)?;
             if out.len() < 4 {
                 bail!("decoder: {} outputs, expected 4", out.len());
             }

@@ -8,7 +8,7 @@
 //!    synthesised alone, joined with known gaps);
 //! 4. the real-time factor natively (one thread).
 //!
-//! cargo run --release -p interviewer-asr --bin asr-bench -- [--quick] [--json FILE]
+//! cargo run --release -p interviewer-asr --bin asr-bench -- [--quick] [--plain] [--profile] [--json FILE]
 
 // Native only: the browser runs the recogniser in its worker.
 #[cfg(not(target_arch = "wasm32"))]
@@ -70,8 +70,27 @@ mod native {
             .position(|a| a == "--json")
             .and_then(|i| args.get(i + 1).cloned());
         let t = Instant::now();
-        let w = Whisper::load_shipped(MODELS_DIR).expect("model loads");
+        // --plain: the decoder on tract's own ops, without our int8 kernels (the baseline).
+        let plain = args.iter().any(|a| a == "--plain");
+        let w = Whisper::load_shipped_with(MODELS_DIR, !plain).expect("model loads");
         println!("model loaded in {:.2} s", t.elapsed().as_secs_f64());
+        if args.iter().any(|a| a == "--profile") {
+            let start = Instant::now();
+            let now = || start.elapsed().as_secs_f64() * 1000.0;
+            w.profile(50, now).expect("warm-up");
+            let [enc, dec] = w.profile(50, now).expect("profile");
+            for (name, kinds) in [
+                ("encoder (one 30 s window)", enc),
+                ("decoder (one step, 50 tokens cached)", dec),
+            ] {
+                let total: f64 = kinds.iter().map(|k| k.1).sum();
+                println!("\n{name}: {total:.2} ms");
+                for (op, ms, n) in kinds.iter().take(12) {
+                    println!("{ms:9.2} ms {:5.1}% {n:4}  {op}", 100.0 * ms / total);
+                }
+            }
+            return;
+        }
         let mut report = serde_json::Map::new();
 
         // 1. Fidelity against openai-whisper with the same weights.
