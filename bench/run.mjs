@@ -3,7 +3,7 @@
 // writes bench/results/latest.json.
 //
 // node bench/run.mjs --dist DIR --clip FACE.y4m --wav ANSWER.wav --native native.jsonl
-//   [--runs 100] [--frames 200] [--interview-s 60] [--memory-min 10]
+//   [--runs 100] [--frames 200] [--interview-s 60] [--memory-min 10] [--only-app MINUTES]
 import { createServer } from 'node:http';
 import { readFile, stat, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -108,6 +108,11 @@ async function appRun(browser, seconds) {
   await p.getByTestId('summary').waitFor({ timeout: (count * limit + 120) * 1000 });
   const end = await p.evaluate(() => performance.now());
   const long = (await p.evaluate(() => window.__longtasks)).filter((t) => t.start >= begin && t.start <= end);
+  // Each recording chunk's write (one a second, with the frames since the last one): the
+  // app marks it as a performance measure "chunk-save". Flat cost = first minute ~ last.
+  const saves = await p.evaluate(() => performance.getEntriesByName('chunk-save').map((e) => e.duration));
+  const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : null; };
+  const chunkSave = { count: saves.length, firstMinuteMedianMs: median(saves.slice(0, 60)), lastMinuteMedianMs: median(saves.slice(-60)) };
   const firstMinute = long.filter((t) => t.start <= begin + 60_000);
   const cdp = await context.newCDPSession(p);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -118,7 +123,7 @@ async function appRun(browser, seconds) {
   return {
     seconds: (end - begin) / 1000, firstRenderMs: firstRender, fcpMs: fcp, modelsReadyMs: modelsReady,
     longTasks: stats(long), longTasksFirstMinute: stats(firstMinute), longest: long.sort((a, b) => b.duration - a.duration).slice(0, 5),
-    jsHeapUsedBytes: heap.usedSize, storageBytes: storage,
+    jsHeapUsedBytes: heap.usedSize, storageBytes: storage, chunkSave,
   };
 }
 
@@ -135,6 +140,14 @@ async function main() {
   const out = { date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0].model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`, chromium: version };
   const native = args.native ? (await readFile(args.native, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)) : [];
 
+  // --only-app M: just an M-minute interview (long tasks, memory, chunk-save cost).
+  if (args['only-app']) {
+    const a = await appRun(browser, Number(args['only-app']) * 60);
+    console.log(JSON.stringify(a, null, 2));
+    await browser.close();
+    server.close();
+    return;
+  }
   console.error('# sizes');
   out.sizes = await sizes();
   console.error('# per-model: tract wasm vs onnxruntime-web');
@@ -213,7 +226,7 @@ function print(o, native) {
   L.push(`| all wasm | ${mb(s.wasm[0])} | ${mb(s.wasm[1])} |`, `| all JS | ${kb(s.js[0])} | ${kb(s.js[1])} |`, `| models | ${mb(s.models[0])} | ${mb(s.models[1])} |`, `| everything | ${mb(total[0])} | ${mb(total[1])} |`);
   for (const [label, a] of [['Interview', o.app], ['Long interview', o.appLong]]) {
     if (!a) continue;
-    L.push('', `${label} of ${fmt(a.seconds, 0)} s (cold cache, localhost): first contentful paint ${fmt(a.fcpMs, 0)} ms, home page rendered ${fmt(a.firstRenderMs, 0)} ms, models ready ${fmt(a.modelsReadyMs, 0)} ms after navigation; main-thread long tasks (> 50 ms) while recording: ${a.longTasks.count} (longest ${fmt(a.longTasks.maxMs, 0)} ms), ${a.longTasksFirstMinute.count} in the first minute; JS heap after it ${mb(a.jsHeapUsedBytes)}; storage used ${mb(a.storageBytes)}.`);
+    L.push('', `${label} of ${fmt(a.seconds, 0)} s (cold cache, localhost): first contentful paint ${fmt(a.fcpMs, 0)} ms, home page rendered ${fmt(a.firstRenderMs, 0)} ms, models ready ${fmt(a.modelsReadyMs, 0)} ms after navigation; main-thread long tasks (> 50 ms) while recording: ${a.longTasks.count} (longest ${fmt(a.longTasks.maxMs, 0)} ms), ${a.longTasksFirstMinute.count} in the first minute; JS heap after it ${mb(a.jsHeapUsedBytes)}; storage used ${mb(a.storageBytes)}; chunk saves ${a.chunkSave?.count ?? 0}, median ${fmt(a.chunkSave?.firstMinuteMedianMs, 1)} ms in the first minute and ${fmt(a.chunkSave?.lastMinuteMedianMs, 1)} ms in the last.`);
   }
   console.log(L.join('\n'));
   return L.join('\n');

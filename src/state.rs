@@ -12,6 +12,8 @@ use leptos::prelude::*;
 pub struct Plan {
     pub track: Track,
     pub questions: Vec<PlannedQuestion>,
+    /// The job posting's key terms, when the interview was built from one.
+    pub job_terms: Vec<String>,
 }
 
 #[derive(Clone, Copy)]

@@ -59,16 +59,22 @@ struct Inner {
     next_id: u32,
 }
 
+/// Told of each transcript as it is done: (interview id, answer index, text, words).
+pub type OnTranscript = Box<dyn Fn(&str, usize, &str, &[interviewer_core::record::TimedWord])>;
+
 pub struct Transcriber {
     pub status: ArcRwSignal<AsrStatus>,
     pub progress: ArcRwSignal<Progress>,
     inner: RefCell<Inner>,
+    /// The running interview listens here (for its follow-up questions).
+    pub on_transcript: RefCell<Option<OnTranscript>>,
 }
 
 thread_local! {
     static ASR: Rc<Transcriber> = Rc::new(Transcriber {
         status: ArcRwSignal::new(AsrStatus::Off),
         progress: ArcRwSignal::new(Progress::default()),
+        on_transcript: RefCell::new(None),
         inner: RefCell::new(Inner { client: None, queue: VecDeque::new(), busy: None, next_id: 0 }),
     });
 }
@@ -237,6 +243,9 @@ impl Transcriber {
         };
         match result {
             Ok((text, words)) => {
+                if let Some(f) = self.on_transcript.borrow().as_ref() {
+                    f(&job.interview, job.index, &text, &words);
+                }
                 let me = self.clone();
                 leptos::task::spawn_local(async move {
                     let row = AnswerData {

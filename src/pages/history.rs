@@ -222,6 +222,7 @@ fn HistoryTable(
                 <th scope="col">"Date"</th><th scope="col">"Track"</th><th scope="col">"Duration"</th>
                 <th scope="col">"Questions"</th><th scope="col">"Pace"</th><th scope="col">"Fillers / 100 words"</th>
                 <th scope="col">"Looking at the screen"</th><th scope="col">"Long pauses / answer"</th>
+                <th scope="col">"STAR parts"</th><th scope="col">"Talking points"</th>
                 <th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
             </tr></thead>
             <tbody>
@@ -237,6 +238,8 @@ fn HistoryTable(
                             <td>{dash(k.fillers_per_100_words, |f| format!("{f:.1}"))}</td>
                             <td>{dash(k.centre_share, |c| format!("{:.0}%", c * 100.0))}</td>
                             <td>{dash(k.long_pauses_per_answer, |p| format!("{p:.1}"))}</td>
+                            <td>{dash(k.star_share, |p| format!("{:.0}%", p * 100.0))}</td>
+                            <td>{dash(k.points_share, |p| format!("{:.0}%", p * 100.0))}</td>
                             <td>{status_of(&k.id)}</td>
                             <td class="row-actions no-print">
                                 <a class="btn small" href=format!("#/report/{}", k.id)>"Open"</a>
@@ -303,6 +306,8 @@ fn Progress(figures: Signal<Vec<KeyFigures>>) -> impl IntoView {
                 {chart("Fillers per 100 words", "progress-fillers", |k| k.fillers_per_100_words, None, |v| format!("{v:.1}"))}
                 {chart("Looking at the screen centre", "progress-focus", |k| k.centre_share.map(|c| c as f64 * 100.0), None, |v| format!("{v:.0}%"))}
                 {chart("Long pauses per answer", "progress-pauses", |k| k.long_pauses_per_answer, None, |v| format!("{v:.1}"))}
+                {chart("STAR parts in story answers", "progress-star", |k| k.star_share.map(|p| p * 100.0), None, |v| format!("{v:.0}%"))}
+                {chart("Talking points covered", "progress-points", |k| k.points_share.map(|p| p * 100.0), None, |v| format!("{v:.0}%"))}
             </div>
         })}
     }

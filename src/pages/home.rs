@@ -3,9 +3,22 @@
 use crate::components::{Notice, StorageInfo};
 use crate::session;
 use crate::state::{navigate, state, Plan};
+use interviewer_core::content::terms;
 use interviewer_core::questions::{parse_custom_questions, plan_questions, Track};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
+
+/// Terms as the user left them: one per line (commas also split), lowercase, once each.
+fn parse_terms(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text.split(['\n', ',', ';']) {
+        let t = t.trim().to_lowercase();
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
 
 #[component]
 pub fn Home() -> impl IntoView {
@@ -17,8 +30,43 @@ pub fn Home() -> impl IntoView {
     // The user's saved custom questions (saved with the settings as they are typed).
     let custom_text = Signal::derive(move || settings.with(|s| s.custom_questions.clone()));
     let error = RwSignal::new(None::<String>);
+    // An interview built from a pasted job posting: its key terms pick the questions.
+    let from_job = RwSignal::new(false);
+    let job_text = Signal::derive(move || settings.with(|s| s.job_posting.clone()));
+    let job_terms_text = Signal::derive(move || settings.with(|s| s.job_terms.clone()));
+    let find_terms = move || {
+        let found = terms::extract(&job_text.get_untracked(), 15);
+        let list: Vec<String> = found.into_iter().map(|k| k.term).collect();
+        settings.update(|s| s.job_terms = list.join("\n"));
+    };
 
     let start = move |_| {
+        if from_job.get_untracked() {
+            let mut job_terms = parse_terms(&job_terms_text.get_untracked());
+            if job_terms.is_empty() {
+                find_terms();
+                job_terms = parse_terms(&job_terms_text.get_untracked());
+            }
+            if job_terms.is_empty() {
+                error.set(Some(
+                    "Paste a job posting (or write its key terms, one per line) to build an interview from it.".into(),
+                ));
+                return;
+            }
+            let (track, questions) = terms::plan_for_job(
+                &job_terms,
+                count.get_untracked(),
+                limit.get_untracked(),
+                session::now_ms() as u64,
+            );
+            st.plan.set(Some(Plan {
+                track,
+                questions,
+                job_terms,
+            }));
+            navigate(Route::Setup);
+            return;
+        }
         let custom = parse_custom_questions(&custom_text.get_untracked());
         if track.get_untracked() == Track::Custom && custom.is_empty() {
             error.set(Some(
@@ -36,6 +84,7 @@ pub fn Home() -> impl IntoView {
         st.plan.set(Some(Plan {
             track: track.get_untracked(),
             questions,
+            job_terms: Vec::new(),
         }));
         navigate(Route::Setup);
     };
@@ -53,12 +102,31 @@ pub fn Home() -> impl IntoView {
             <div class="form-grid">
                 <label for="track">"Interview track"</label>
                 <select id="track" data-testid="track" on:change=move |ev| {
-                    if let Some(t) = Track::from_slug(&event_target_value(&ev)) { track.set(t) }
+                    let v = event_target_value(&ev);
+                    from_job.set(v == "job");
+                    if let Some(t) = Track::from_slug(&v) { track.set(t) }
                 }>
                     {Track::ALL.into_iter().map(|t| view! {
-                        <option value=t.slug() selected=move || track.get() == t>{t.label()}</option>
+                        <option value=t.slug() selected=move || !from_job.get() && track.get() == t>{t.label()}</option>
                     }).collect_view()}
+                    <option value="job" selected=move || from_job.get()>"From a job posting (paste it below)"</option>
                 </select>
+
+                <Show when=move || from_job.get()>
+                    <label for="job">"Job posting (stays on this device)"</label>
+                    <div>
+                        <textarea id="job" data-testid="job-posting" rows="6" prop:value=move || job_text.get()
+                            on:input=move |ev| settings.update(|s| s.job_posting = event_target_value(&ev))
+                            placeholder="Paste the whole posting: title, duties, requirements."></textarea>
+                        <button class="btn small" data-testid="find-terms" on:click=move |_| find_terms()>"Find its key terms"</button>
+                    </div>
+                    <label for="job-terms">"Key terms (one per line; edit freely)"</label>
+                    <div>
+                        <textarea id="job-terms" data-testid="job-terms" rows="5" prop:value=move || job_terms_text.get()
+                            on:input=move |ev| settings.update(|s| s.job_terms = event_target_value(&ev))></textarea>
+                        <p class="hint">"Found by counting the posting's phrases, leaving out words every posting uses (experience, team, role…) and counting twice those interviewers listen for. They pick the questions, and the report shows which of them each answer used."</p>
+                    </div>
+                </Show>
 
                 <label for="count">"Number of questions"</label>
                 <select id="count" data-testid="count" on:change=move |ev| {
@@ -83,6 +151,11 @@ pub fn Home() -> impl IntoView {
                 <textarea id="custom" rows="3" prop:value=move || custom_text.get()
                     on:input=move |ev| settings.update(|s| s.custom_questions = event_target_value(&ev))
                     placeholder="e.g. Why do you want to work for us?"></textarea>
+
+                <label for="follow-ups">"Follow-up questions"</label>
+                <label class="inline"><input id="follow-ups" type="checkbox" data-testid="follow-ups" prop:checked=move || settings.with(|s| s.follow_ups)
+                    on:change=move |ev| settings.update(|s| s.follow_ups = event_target_checked(&ev))/>
+                    " Ask one when a story answer misses what you did or how it ended (needs a transcript)"</label>
 
                 <label for="mute">"Read questions aloud"</label>
                 <input id="mute" type="checkbox" prop:checked=move || !settings.with(|s| s.muted)

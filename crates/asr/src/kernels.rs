@@ -513,9 +513,7 @@ mod tests {
         let scale = [0.01f32, 0.5, 2.0];
         // [k][n] f32 weights on an int8 grid, each column's largest |q| = 127.
         let mut q = q;
-        for j in 0..n {
-            q[j] = 127;
-        }
+        q[..n].fill(127);
         let w: Vec<f32> = (0..k * n).map(|i| q[i] as f32 * scale[i % n]).collect();
         let r = Int8Weights::recover(&w, k, n, false).unwrap();
         let qt: Vec<i8> = (0..n * k).map(|i| q[(i % k) * n + i / k]).collect();

@@ -276,6 +276,9 @@ mod tests {
             words: Vec::new(),
             delivery: None,
             face: None,
+            content: None,
+            suggested_s: None,
+            follows: None,
         }
     }
 

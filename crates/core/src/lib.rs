@@ -3,6 +3,7 @@
 
 pub mod advice;
 pub mod charts;
+pub mod content;
 pub mod export;
 pub mod face;
 pub mod format;

@@ -23,6 +23,10 @@ pub struct KeyFigures {
     pub centre_share: Option<f32>,
     /// Pauses of 1.5 s or more per answer (interviews differ in length).
     pub long_pauses_per_answer: Option<f64>,
+    /// Story answers: share of the four STAR parts found, averaged (0..1).
+    pub star_share: Option<f64>,
+    /// Talking points found in the answers' words, over all the points asked for (0..1).
+    pub points_share: Option<f64>,
 }
 
 pub fn key_figures(rec: &InterviewRecord) -> KeyFigures {
@@ -47,7 +51,27 @@ pub fn key_figures(rec: &InterviewRecord) -> KeyFigures {
             .as_ref()
             .filter(|_| audio_answers > 0)
             .map(|s| s.long_pauses as f64 / audio_answers as f64),
+        star_share: mean(
+            r.rows
+                .iter()
+                .filter_map(|q| q.content.as_ref())
+                .filter(|c| c.story && c.words >= 15)
+                .map(|c| c.parts().len() as f64 / 4.0),
+        ),
+        points_share: {
+            let (found, all) = r
+                .rows
+                .iter()
+                .filter_map(|q| q.content.as_ref())
+                .fold((0, 0), |(f, a), c| (f + c.covered(), a + c.points.len()));
+            (all > 0).then(|| found as f64 / all as f64)
+        },
     }
+}
+
+fn mean(v: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = v.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    (n > 0).then(|| sum / n as f64)
 }
 
 /// Key figures of the interviews on `track` (all when None), oldest first, as the

@@ -80,6 +80,10 @@ pub struct InterviewRecord {
     /// `Recording` whose heartbeat is recent belongs to a live tab, not a crashed one.
     #[serde(default)]
     pub heartbeat_ms: Option<f64>,
+    /// The key terms of the job posting the interview was built from (as the user
+    /// edited them); the report shows which each answer used. Empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub job_terms: Vec<String>,
 }
 
 /// One answer's data as the store keeps it, in its own row beside the record's head, so
@@ -239,6 +243,7 @@ impl InterviewRecord {
             calibration: None,
             vision_note: None,
             heartbeat_ms: None,
+            job_terms: Vec::new(),
         }
     }
 
@@ -266,6 +271,7 @@ impl InterviewRecord {
             calibration: self.calibration,
             vision_note: self.vision_note.clone(),
             heartbeat_ms: self.heartbeat_ms,
+            job_terms: self.job_terms.clone(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The report's figures, computed from a stored interview record.
 
+use crate::content;
 use crate::face::timeline::{self, FaceSummary};
 use crate::format;
 use crate::record::{InterviewRecord, Status};
@@ -29,6 +30,12 @@ pub struct QuestionRow {
     pub delivery: Option<TextMetrics>,
     /// Focus and expression shares over the answer (None without face analysis).
     pub face: Option<FaceSummary>,
+    /// What the answer said (STAR, talking points, job terms), from its transcript.
+    pub content: Option<crate::content::Content>,
+    /// The length the bank suggests for the answer, in seconds.
+    pub suggested_s: Option<u32>,
+    /// A follow-up question: the index of the question it followed up.
+    pub follows: Option<usize>,
 }
 
 impl QuestionRow {
@@ -232,6 +239,14 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                             .map(|a| a.audio.speaking_ms);
                         text::analyse(t, answer_ms, speaking, &text::ENGLISH)
                     }),
+                content: rec
+                    .transcript(s.index)
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| {
+                        content::analyse(&content::Question::from_planned(q), t, &rec.job_terms)
+                    }),
+                suggested_s: q.suggested_s,
+                follows: q.follows,
                 face: Some(timeline::summarise(
                     &rec.timeline,
                     s.start_ms,

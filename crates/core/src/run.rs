@@ -8,8 +8,10 @@
 //! recording (0 = the moment the recorder started), so question spans, chunk times,
 //! transcript times and face frames all share one origin.
 
+use crate::content;
 use crate::face::timeline::FrameSample;
 use crate::interview::{Countdown, InterviewClock};
+use crate::questions::PlannedQuestion;
 use crate::record::{AnswerData, InterviewRecord};
 use crate::speech::audio::{self, AudioMetrics};
 use std::collections::BTreeMap;
@@ -17,6 +19,8 @@ use std::collections::BTreeMap;
 /// How long the final save waits for answer analyses still running in the worker.
 pub const ANALYSIS_GRACE_MS: f64 = 10_000.0;
 /// Microphone samples per millisecond (16 kHz).
+/// Time for a follow-up answer, at most (seconds).
+const FOLLOW_UP_S: u32 = 90;
 const SAMPLES_PER_MS: f64 = audio::RATE as f64 / 1000.0;
 /// Answers with less audio than this are not analysed (nothing to measure).
 const MIN_AUDIO_SAMPLES: usize = audio::RATE as usize / 2;
@@ -82,6 +86,9 @@ pub enum Effect {
     StopCapture,
     /// Tell the user why recording stopped.
     ShowError(String),
+    /// A follow-up question was put in the plan at this index (the questions after it
+    /// moved down by one): show the new list.
+    FollowUp(usize),
 }
 
 /// One chunk to write, in one transaction with the frames analysed since the last one
@@ -149,6 +156,8 @@ pub struct InterviewRun {
     drained_at: Option<f64>,
     /// The user left the page: whatever the cause of the stop, do not open the report.
     left: bool,
+    /// Ask the bank's follow-up after a story answer that lacks its actions or result.
+    follow_ups: bool,
 }
 
 impl InterviewRun {
@@ -172,7 +181,63 @@ impl InterviewRun {
             cause: None,
             drained_at: None,
             left: false,
+            follow_ups: false,
         }
+    }
+
+    /// Follow-up questions on or off (the setting; off until the page says).
+    pub fn set_follow_ups(&mut self, on: bool) {
+        self.follow_ups = on;
+    }
+
+    /// Answer `index`'s transcript is known (the browser's recognition at Next, or the
+    /// on-device model's while a later question runs): when it is a story from the bank
+    /// that lacks the candidate's actions or its result, the bank's follow-up goes in right
+    /// after the question now running. At most one per question, never after a follow-up,
+    /// and none once the last planned question is running with its answer already given.
+    pub fn consider_follow_up(&mut self, index: usize) -> Vec<Effect> {
+        if !self.follow_ups || self.phase != Phase::Running {
+            return Vec::new();
+        }
+        let Some(current) = self.current() else {
+            return Vec::new();
+        };
+        let qs = &self.record.questions;
+        let Some(q) = qs.get(index) else {
+            return Vec::new();
+        };
+        if q.follows.is_some() || qs.iter().any(|f| f.follows == Some(index)) || index > current {
+            return Vec::new();
+        }
+        // A later answer already under way: only the answer just given is followed up.
+        if index + 1 < current {
+            return Vec::new();
+        }
+        let (Some(bank), Some(text)) = (q.bank(), self.record.transcript(index)) else {
+            return Vec::new();
+        };
+        let c = content::analyse(&content::Question::from_planned(q), text, &[]);
+        let Some(follow) = content::follow_up(bank, &c) else {
+            return Vec::new();
+        };
+        let at = current + 1;
+        let limit = q.limit_s.min(FOLLOW_UP_S);
+        self.record.questions.insert(
+            at,
+            PlannedQuestion {
+                text: follow.to_string(),
+                limit_s: limit,
+                custom: false,
+                id: None,
+                kind: None,
+                points: Vec::new(),
+                terms: Vec::new(),
+                suggested_s: None,
+                follows: Some(index),
+            },
+        );
+        self.clock.limits_s.insert(at, limit);
+        vec![Effect::FollowUp(at), Effect::SaveHead]
     }
 
     pub fn phase(&self) -> Phase {
@@ -247,12 +312,18 @@ impl InterviewRun {
         fx
     }
 
-    /// Next question (or Finish after the last one).
+    /// Next question (or Finish after the last one). With the browser's live recognition
+    /// the answer's transcript is known now, so its follow-up (if any) comes next.
     pub fn next(&mut self, now: f64) -> Vec<Effect> {
         if self.phase != Phase::Running {
             return Vec::new();
         }
-        self.advance(now)
+        let mut fx = match self.current() {
+            Some(i) => self.consider_follow_up(i),
+            None => Vec::new(),
+        };
+        fx.extend(self.advance(now));
+        fx
     }
 
     /// The answer timer: the countdown to show, and the effects of moving on when the
@@ -377,6 +448,22 @@ impl InterviewRun {
         let t = self.time(now);
         self.record.add_segment(i, t, text);
         vec![Effect::SaveAnswer(i)]
+    }
+
+    /// The on-device model's transcript of an answer, while the interview runs (the
+    /// transcriber saves it as the answer's row itself): kept in the run's record so that
+    /// the final save and the follow-up see it.
+    pub fn model_transcript(
+        &mut self,
+        index: usize,
+        text: &str,
+        words: Vec<crate::record::TimedWord>,
+    ) -> Vec<Effect> {
+        if index >= self.record.questions.len() {
+            return Vec::new();
+        }
+        self.record.set_model_transcript(index, text, words);
+        self.consider_follow_up(index)
     }
 
     /// The recorder handed over a chunk of `size` bytes: what to write.
@@ -918,5 +1005,86 @@ mod tests {
         assert_eq!(r.audio_tail(2), Some(&[2.0, 3.0][..]));
         r.next(100.0);
         assert_eq!(r.audio_tail(2), Some(&[][..]));
+    }
+
+    fn bank_run(ids: &[&str]) -> InterviewRun {
+        let qs = ids
+            .iter()
+            .map(|id| PlannedQuestion::from_bank(crate::questions::by_id(id).unwrap(), 0))
+            .collect();
+        let mut r = InterviewRun::new(InterviewRecord::new(
+            "iv-2".into(),
+            1.7e12,
+            Track::General,
+            qs,
+            "video/webm".into(),
+            MediaKind::AudioVideo,
+        ));
+        r.recorder_started(0.0);
+        r.begin(0.0);
+        r
+    }
+
+    const NO_ENDING: &str = "At my last job a colleague and I disagreed about refunds. \
+        I owned the refund process, so it was on me to sort it out. \
+        So I sat down with her and listened to her reasons. \
+        Then I pulled three months of data and we went through it together.";
+
+    #[test]
+    fn a_story_without_its_result_gets_the_follow_up_next() {
+        let mut r = bank_run(&["gen-disagreed-with-colleague", "gen-why-this-job"]);
+        r.set_follow_ups(true);
+        r.transcript(5_000.0, NO_ENDING);
+        let fx = r.next(40_000.0);
+        assert_eq!(fx[..2], [Effect::FollowUp(1), Effect::SaveHead], "{fx:?}");
+        assert!(fx.contains(&Effect::Ask(1)));
+        let q = &r.record().questions;
+        assert_eq!(q.len(), 3);
+        assert_eq!(q[1].follows, Some(0));
+        assert_eq!(
+            Some(q[1].text.as_str()),
+            crate::questions::by_id("gen-disagreed-with-colleague")
+                .unwrap()
+                .follow_up_result
+        );
+        assert_eq!(q[2].id.as_deref(), Some("gen-why-this-job"));
+        // Never a follow-up of a follow-up, and the plan goes on after it.
+        r.transcript(45_000.0, "It went fine.");
+        assert_eq!(r.next(60_000.0), vec![Effect::SaveHead, Effect::Ask(2)]);
+        assert_eq!(r.record().spans.len(), 3);
+    }
+
+    #[test]
+    fn no_follow_up_when_off_or_when_the_story_is_whole() {
+        let mut r = bank_run(&["gen-disagreed-with-colleague", "gen-why-this-job"]);
+        r.transcript(5_000.0, NO_ENDING);
+        assert_eq!(r.next(40_000.0), vec![Effect::SaveHead, Effect::Ask(1)]);
+        let mut r = bank_run(&["gen-disagreed-with-colleague", "gen-why-this-job"]);
+        r.set_follow_ups(true);
+        r.transcript(
+            5_000.0,
+            &format!("{NO_ENDING} In the end complaints dropped by half, and we get on well now."),
+        );
+        assert_eq!(r.next(40_000.0), vec![Effect::SaveHead, Effect::Ask(1)]);
+    }
+
+    #[test]
+    fn a_late_transcript_puts_the_follow_up_after_the_running_question() {
+        let mut r = bank_run(&[
+            "gen-disagreed-with-colleague",
+            "gen-why-this-job",
+            "gen-greatest-strength",
+        ]);
+        r.set_follow_ups(true);
+        r.next(40_000.0);
+        // The on-device model's transcript of answer 0 lands while question 1 runs.
+        r.record.set_transcript(0, NO_ENDING, false);
+        assert_eq!(
+            r.consider_follow_up(0),
+            vec![Effect::FollowUp(2), Effect::SaveHead]
+        );
+        assert!(r.consider_follow_up(0).is_empty(), "once");
+        assert_eq!(r.record().questions[2].follows, Some(0));
+        assert_eq!(r.next(60_000.0), vec![Effect::SaveHead, Effect::Ask(2)]);
     }
 }

@@ -23,6 +23,13 @@ pub struct Settings {
     pub muted: bool,
     /// Transcribe answers with this app's own model (downloaded once when turned on).
     pub transcribe_on_device: bool,
+    /// A pasted job posting (kept on this device only) and its key terms as the user
+    /// edited them, one per line; interviews built from the posting use these terms.
+    /// Added without a version bump: older values read with both empty.
+    pub job_posting: String,
+    pub job_terms: String,
+    /// After a story answer that lacks its actions or result, ask the bank's follow-up.
+    pub follow_ups: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +41,9 @@ impl Default for Settings {
             custom_questions: String::new(),
             muted: false,
             transcribe_on_device: false,
+            job_posting: String::new(),
+            job_terms: String::new(),
+            follow_ups: true,
         }
     }
 }
@@ -91,6 +101,9 @@ fn from_value(v: serde_json::Value) -> Settings {
         custom_questions: take(field("custom_questions"), d.custom_questions),
         muted: take(field("muted"), d.muted),
         transcribe_on_device: take(field("transcribe_on_device"), d.transcribe_on_device),
+        job_posting: take(field("job_posting"), d.job_posting),
+        job_terms: take(field("job_terms"), d.job_terms),
+        follow_ups: take(field("follow_ups"), d.follow_ups),
     }
 }
 

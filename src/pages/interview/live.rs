@@ -33,13 +33,14 @@ pub struct Ui {
     pub countdown: RwSignal<Option<Countdown>>,
     pub error: RwSignal<Option<String>>,
     pub muted: Signal<bool>,
+    /// The questions' texts (a follow-up can be put in while the interview runs).
+    pub questions: RwSignal<Vec<String>>,
 }
 
 /// Everything the running interview owns; dropped when the page goes away.
 pub struct Live {
     pub run: RefCell<InterviewRun>,
     pub ui: Ui,
-    questions: Vec<String>,
     store: RefCell<Option<Store>>,
     recorder: RefCell<Option<Recorder>>,
     pcm: RefCell<Option<PcmCapture>>,
@@ -51,11 +52,9 @@ pub struct Live {
 
 impl Live {
     pub fn new(record: InterviewRecord, ui: Ui) -> Rc<Live> {
-        let questions = record.questions.iter().map(|q| q.text.clone()).collect();
         Rc::new(Live {
             run: RefCell::new(InterviewRun::new(record)),
             ui,
-            questions,
             store: RefCell::new(None),
             recorder: RefCell::new(None),
             pcm: RefCell::new(None),
@@ -77,7 +76,9 @@ impl Live {
     }
 
     pub fn question(&self, i: usize) -> String {
-        self.questions.get(i).cloned().unwrap_or_default()
+        self.ui
+            .questions
+            .with_untracked(|q| q.get(i).cloned().unwrap_or_default())
     }
 
     /// Starts recording: the recorder first (time 0 of the recording), then the
@@ -92,6 +93,23 @@ impl Live {
         };
         *self.store.borrow_mut() = Some(store.clone());
         let id = self.run.borrow().record().id.clone();
+        // The on-device model's transcripts of earlier answers, for follow-up questions.
+        {
+            let weak = Rc::downgrade(self);
+            let own = id.clone();
+            *asr::transcriber().on_transcript.borrow_mut() =
+                Some(Box::new(move |interview, index, text, words| {
+                    let Some(live) = weak.upgrade() else { return };
+                    if interview != own {
+                        return;
+                    }
+                    let fx = live
+                        .run
+                        .borrow_mut()
+                        .model_transcript(index, text, words.to_vec());
+                    live.apply(fx);
+                }));
+        }
         *self.lock.borrow_mut() = RecordingLock::take(&id);
         let on_chunk = {
             let live = self.clone();
@@ -267,6 +285,17 @@ impl Live {
                     self.ui.phase.set(Phase::Stopping);
                 }
                 Effect::ShowError(m) => self.ui.error.set(Some(m)),
+                Effect::FollowUp(_) => {
+                    let texts = self
+                        .run
+                        .borrow()
+                        .record()
+                        .questions
+                        .iter()
+                        .map(|q| q.text.clone())
+                        .collect();
+                    self.ui.questions.set(texts);
+                }
             }
         }
         self.try_finish();

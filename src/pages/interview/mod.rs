@@ -34,7 +34,6 @@ pub fn Interview() -> impl IntoView {
         }
         .into_any();
     };
-    let total = plan.questions.len();
     let settings = st.settings;
     let muted = Signal::derive(move || settings.with(|s| s.muted));
     let ui = Ui {
@@ -43,7 +42,9 @@ pub fn Interview() -> impl IntoView {
         countdown: RwSignal::new(None),
         error: RwSignal::new(None::<String>),
         muted,
+        questions: RwSignal::new(plan.questions.iter().map(|q| q.text.clone()).collect()),
     };
+    let total = move || ui.questions.with(|q| q.len());
     let video = NodeRef::<leptos::html::Video>::new();
 
     let mut record = InterviewRecord::new(
@@ -61,7 +62,11 @@ pub fn Interview() -> impl IntoView {
     };
     record.transcript_mode = transcript_mode;
     record.calibration = settings.with_untracked(|s| s.calibration);
+    record.job_terms = plan.job_terms.clone();
     let live = Live::new(record, ui);
+    live.run
+        .borrow_mut()
+        .set_follow_ups(settings.with_untracked(|s| s.follow_ups));
     live::finish_timer(&live);
 
     // Live delivery meters: estimated pace of the current answer and current silence.
@@ -221,14 +226,16 @@ pub fn Interview() -> impl IntoView {
 
     let has_audio = camera::has_audio(&stream);
     let has_video = camera::has_video(&stream);
-    let texts: Vec<String> = plan.questions.iter().map(|q| q.text.clone()).collect();
-    let q_text = {
-        let texts = texts.clone();
-        move || texts.get(ui.current.get()).cloned().unwrap_or_default()
+    let q_text = move || {
+        ui.questions
+            .with(|q| q.get(ui.current.get()).cloned().unwrap_or_default())
     };
     let repeat = move |_| {
-        if let Some(t) = texts.get(ui.current.get_untracked()) {
-            speech::speak(t);
+        if let Some(t) = ui
+            .questions
+            .with_untracked(|q| q.get(ui.current.get_untracked()).cloned())
+        {
+            speech::speak(&t);
         }
     };
     let next_click = {
@@ -251,7 +258,7 @@ pub fn Interview() -> impl IntoView {
                         Phase::Stopping | Phase::Done => "Saving…",
                     }}
                 </span>
-                <span data-testid="progress">{move || format!("Question {} of {}", ui.current.get() + 1, total)}</span>
+                <span data-testid="progress">{move || format!("Question {} of {}", ui.current.get() + 1, total())}</span>
                 <label class="mute">
                     <input type="checkbox" prop:checked=move || muted.get()
                         on:change=move |ev| {
@@ -309,7 +316,7 @@ pub fn Interview() -> impl IntoView {
                     <div class="actions">
                         <button class="btn" on:click=repeat disabled=move || muted.get()>"Repeat question"</button>
                         <button class="btn primary" data-testid="next" disabled=move || !running() on:click=next_click>
-                            {move || if ui.current.get() + 1 >= total { "Finish" } else { "Next question" }}
+                            {move || if ui.current.get() + 1 >= total() { "Finish" } else { "Next question" }}
                         </button>
                         <button class="btn danger" data-testid="end" disabled=move || !running() on:click=end_click>"End interview"</button>
                     </div>

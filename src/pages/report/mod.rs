@@ -2,6 +2,7 @@
 //! playback, clicks seek), then answer by answer: transcript, figures and advice.
 
 mod charts;
+mod content;
 mod transcript;
 
 use crate::components::{ExportControls, Notice};
@@ -9,6 +10,7 @@ use crate::media::asr::{self, AsrStatus};
 use crate::session;
 use crate::state::{navigate, state};
 use charts::ReportCharts;
+use content::{terms_never_used, AnswerContent};
 use interviewer_core::advice::{self, PaceBand};
 use interviewer_core::format::{self, expression_shares, pct};
 use interviewer_core::record::{InterviewRecord, Status};
@@ -509,6 +511,13 @@ fn Answers(
     view! {
         <section class="card">
             <h2>"Answer by answer"</h2>
+            {terms_never_used(&r.rows).map(|t| view! {
+                <p class="hint" data-testid="job-terms-never-used">{if t.is_empty() {
+                    "Every key term of the job posting came up in your answers.".to_string()
+                } else {
+                    format!("Key terms of the job posting that no answer used: {}.", t.join(", "))
+                }}</p>
+            })}
             <ol class="qlist" data-testid="question-list">
                 {r.rows.iter().map(|row| {
                     let start = row.start_ms;
@@ -520,13 +529,17 @@ fn Answers(
                                     aria-label=format!("Play answer {} from {}", row.index + 1, format::mmss(start))>
                                     {format::mmss(start)}
                                 </button>
-                                <span class="qtext">{row.text.clone()}</span>
+                                <span class="qtext">
+                                    {row.follows.map(|f| view! { <span class="follow-up-tag" data-testid="follow-up-tag">{format!("Follow-up to question {}: ", f + 1)}</span> })}
+                                    {row.text.clone()}
+                                </span>
                             </h3>
                             <span class="qtime">
                                 {format!("answered for {}", format::mmss(row.answer_ms))}
                                 {row.hit_limit.then(|| format!(" (reached the {} s limit)", row.limit_s))}
                             </span>
                             <AnswerTranscript row=row.clone() on_save=save on_seek=seek/>
+                            <AnswerContent row=row.clone()/>
                             {move || {
                                 let advice = advice::advise(&advice_row, band.get());
                                 (!advice.is_empty()).then(|| view! {
