@@ -508,7 +508,7 @@ mod tests {
     fn int8_weights_are_recovered_exactly_and_multiply_like_f32() {
         let (k, n) = (5, 3);
         let q: Vec<i8> = (0..k * n)
-            .map(|i| ((i * 37) % 255) as i8 - 127 + (i == 0) as i8)
+            .map(|i| (((i * 37) % 255) as i32 - 127) as i8)
             .collect();
         let scale = [0.01f32, 0.5, 2.0];
         // [k][n] f32 weights on an int8 grid, each column's largest |q| = 127.
