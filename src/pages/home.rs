@@ -4,7 +4,9 @@ use crate::components::{Notice, StorageInfo};
 use crate::session;
 use crate::state::{navigate, state, Plan};
 use interviewer_core::content::terms;
-use interviewer_core::questions::{parse_custom_questions, plan_questions, Track};
+use interviewer_core::questions::{
+    by_id, parse_custom_questions, plan_questions, search, PlannedQuestion, Track,
+};
 use interviewer_core::route::Route;
 use leptos::prelude::*;
 
@@ -32,6 +34,9 @@ pub fn Home() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     // An interview built from a pasted job posting: its key terms pick the questions.
     let from_job = RwSignal::new(false);
+    // Questions chosen one by one from the bank (browse and search), by id, in order.
+    let picking = RwSignal::new(false);
+    let picked = RwSignal::new(Vec::<&'static str>::new());
     let job_text = Signal::derive(move || settings.with(|s| s.job_posting.clone()));
     let job_terms_text = Signal::derive(move || settings.with(|s| s.job_terms.clone()));
     let find_terms = move || {
@@ -41,6 +46,25 @@ pub fn Home() -> impl IntoView {
     };
 
     let start = move |_| {
+        if picking.get_untracked() {
+            let ids = picked.get_untracked();
+            let questions: Vec<PlannedQuestion> = ids
+                .iter()
+                .filter_map(|id| by_id(id))
+                .map(|q| PlannedQuestion::from_bank(q, limit.get_untracked()))
+                .collect();
+            let Some(first) = ids.first().and_then(|id| by_id(id)) else {
+                error.set(Some("Choose at least one question from the list.".into()));
+                return;
+            };
+            st.plan.set(Some(Plan {
+                track: first.track,
+                questions,
+                job_terms: Vec::new(),
+            }));
+            navigate(Route::Setup);
+            return;
+        }
         if from_job.get_untracked() {
             let mut job_terms = parse_terms(&job_terms_text.get_untracked());
             if job_terms.is_empty() {
@@ -104,14 +128,20 @@ pub fn Home() -> impl IntoView {
                 <select id="track" data-testid="track" on:change=move |ev| {
                     let v = event_target_value(&ev);
                     from_job.set(v == "job");
+                    picking.set(v == "pick");
                     if let Some(t) = Track::from_slug(&v) { track.set(t) }
                 }>
                     {Track::ALL.into_iter().map(|t| view! {
-                        <option value=t.slug() selected=move || !from_job.get() && track.get() == t>{t.label()}</option>
+                        <option value=t.slug() selected=move || !from_job.get() && !picking.get() && track.get() == t>{t.label()}</option>
                     }).collect_view()}
                     <option value="job" selected=move || from_job.get()>"From a job posting (paste it below)"</option>
+                    <option value="pick" selected=move || picking.get()>"Questions I choose from the bank"</option>
                 </select>
 
+                <Show when=move || picking.get()>
+                    <span class="form-label">"Questions"</span>
+                    <BankPicker picked=picked/>
+                </Show>
                 <Show when=move || from_job.get()>
                     <label for="job">"Job posting (stays on this device)"</label>
                     <div>
@@ -128,14 +158,16 @@ pub fn Home() -> impl IntoView {
                     </div>
                 </Show>
 
-                <label for="count">"Number of questions"</label>
-                <select id="count" data-testid="count" on:change=move |ev| {
-                    if let Ok(n) = event_target_value(&ev).parse() { count.set(n) }
-                }>
-                    {(1..=10usize).map(|n| view! {
-                        <option value=n.to_string() selected=move || count.get() == n>{n}</option>
-                    }).collect_view()}
-                </select>
+                <Show when=move || !picking.get()>
+                    <label for="count">"Number of questions"</label>
+                    <select id="count" data-testid="count" on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse() { count.set(n) }
+                    }>
+                        {(1..=10usize).map(|n| view! {
+                            <option value=n.to_string() selected=move || count.get() == n>{n}</option>
+                        }).collect_view()}
+                    </select>
+                </Show>
 
                 <label for="limit">"Time per answer"</label>
                 <select id="limit" data-testid="limit" on:change=move |ev| {
@@ -147,7 +179,7 @@ pub fn Home() -> impl IntoView {
                         }).collect_view()}
                 </select>
 
-                <label for="custom">"Your own questions (one per line, optional)"</label>
+                <label for="custom">"Your own questions (one per line, optional; talking points after a |, separated by ;)"</label>
                 <textarea id="custom" rows="3" prop:value=move || custom_text.get()
                     on:input=move |ev| settings.update(|s| s.custom_questions = event_target_value(&ev))
                     placeholder="e.g. Why do you want to work for us?"></textarea>
@@ -167,5 +199,63 @@ pub fn Home() -> impl IntoView {
             </div>
         </section>
         <StorageInfo/>
+    }
+}
+
+/// Browse and search the bank; tick questions to build an interview of them.
+#[component]
+fn BankPicker(picked: RwSignal<Vec<&'static str>>) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let filter = RwSignal::new(None::<Track>);
+    let hits = Memo::new(move |_| {
+        search(&query.get(), filter.get())
+            .into_iter()
+            .map(|q| q.id)
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <div class="picker" data-testid="picker">
+            <div class="picker-filters">
+                <input type="search" data-testid="picker-search" aria-label="Search the questions"
+                    placeholder="Search: a word, a skill, “behavioural”…"
+                    on:input=move |ev| query.set(event_target_value(&ev))/>
+                <select aria-label="Track of the questions" on:change=move |ev| filter.set(Track::from_slug(&event_target_value(&ev)))>
+                    <option value="">"All tracks"</option>
+                    {Track::ALL.into_iter().filter(|t| *t != Track::Custom).map(|t| view! {
+                        <option value=t.slug()>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <p class="hint" data-testid="picker-count" aria-live="polite">{move || {
+                let shown = hits.with(|h| h.len());
+                format!(
+                    "{shown} question{} match{} · {} chosen (asked in the order ticked)",
+                    if shown == 1 { "" } else { "s" },
+                    if shown == 1 { "es" } else { "" },
+                    picked.with(|p| p.len())
+                )
+            }}</p>
+            <ul class="picker-list">
+                {move || hits.get().into_iter().take(80).filter_map(by_id).map(|q| {
+                    let id = q.id;
+                    view! {
+                        <li>
+                            <label>
+                                <input type="checkbox" data-testid="pick" prop:checked=move || picked.with(|p| p.contains(&id))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        picked.update(|p| {
+                                            p.retain(|x| *x != id);
+                                            if on { p.push(id) }
+                                        });
+                                    }/>
+                                " " {q.text}
+                            </label>
+                            <span class="hint">{format!(" · {} · {} · {} talking points", q.track.label(), q.kind.label(), q.points.len())}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }

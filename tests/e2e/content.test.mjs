@@ -109,3 +109,40 @@ test('an interview from a job posting, with a follow-up and the content of each 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('questions chosen from the bank by search, asked in the order ticked', async () => {
+  const context = await env.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  await context.grantPermissions(['camera', 'microphone'], { origin: env.server.origin });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => d.accept());
+  await page.goto(env.server.url);
+  await page.getByTestId('start').waitFor();
+  await page.getByTestId('track').selectOption('pick');
+  // Nothing ticked: a clear message, no interview.
+  await page.getByTestId('start').click();
+  await page.getByRole('alert').or(page.locator('.notice-error')).first().waitFor();
+  await page.getByTestId('picker-search').fill('deadline');
+  const picks = page.getByTestId('pick');
+  assert.ok(await picks.count() >= 2, await page.getByTestId('picker-count').innerText());
+  const second = await picks.nth(1).locator('xpath=..').innerText();
+  const first = await picks.nth(0).locator('xpath=..').innerText();
+  await picks.nth(1).check();
+  await picks.nth(0).check();
+  assert.match(await page.getByTestId('picker-count').innerText(), /2 chosen/);
+  await shot(page, '44-home-pick-questions');
+  await page.getByTestId('limit').selectOption('30');
+  await page.getByTestId('start').click();
+  await page.getByTestId('media-ready').waitFor({ timeout: 15000 });
+  await page.getByTestId('begin').click();
+  await page.getByTestId('question').waitFor();
+  assert.equal(await page.getByTestId('progress').innerText(), 'Question 1 of 2');
+  assert.equal((await page.getByTestId('question').innerText()).trim(), second.trim());
+  await page.getByTestId('next').click();
+  assert.equal((await page.getByTestId('question').innerText()).trim(), first.trim());
+  await page.getByTestId('end').click();
+  await page.getByTestId('summary').waitFor({ timeout: 20000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -111,15 +111,27 @@ impl PlannedQuestion {
         }
     }
 
-    /// One of the user's own questions.
+    /// One of the user's own questions. Talking points may follow the question after a
+    /// `|`, separated by `;`: "Why us? | our product; your skills; what you'd change".
     pub fn custom(text: &str, limit_s: u32) -> PlannedQuestion {
+        let (text, points) = match text.split_once('|') {
+            Some((q, p)) => (
+                q.trim(),
+                p.split(';')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .take(8)
+                    .collect(),
+            ),
+            None => (text.trim(), Vec::new()),
+        };
         PlannedQuestion {
             text: text.to_string(),
             limit_s,
             custom: true,
             id: None,
             kind: None,
-            points: Vec::new(),
+            points,
             terms: Vec::new(),
             suggested_s: None,
             follows: None,
@@ -143,6 +155,25 @@ pub fn parse_custom_questions(text: &str) -> Vec<String> {
         out.push(line.chars().take(500).collect());
     }
     out
+}
+
+/// Bank questions matching every word of `query` (in the question, its talking points or
+/// terms; case-insensitive), on `track` or all tracks, in the bank's order.
+pub fn search(query: &str, track: Option<Track>) -> Vec<&'static BankQuestion> {
+    let words: Vec<String> = query.split_whitespace().map(|w| w.to_lowercase()).collect();
+    BANK.iter()
+        .filter(|q| track.is_none_or(|t| q.track == t))
+        .filter(|q| {
+            let mut hay = q.text.to_lowercase();
+            for p in q.points.iter().chain(q.terms) {
+                hay.push(' ');
+                hay.push_str(&p.to_lowercase());
+            }
+            hay.push(' ');
+            hay.push_str(q.kind.label());
+            words.iter().all(|w| hay.contains(w.as_str()))
+        })
+        .collect()
 }
 
 /// Small deterministic PRNG (xorshift64*) so a seed reproduces a question order.
@@ -294,6 +325,33 @@ mod tests {
         // Other tracks mix in at most half custom questions.
         let p = plan_questions(Track::SoftwareEngineering, 4, 60, &custom, 3);
         assert_eq!(p.iter().filter(|q| q.custom).count(), 2);
+    }
+
+    #[test]
+    fn custom_questions_carry_their_own_talking_points() {
+        let q = PlannedQuestion::custom(
+            "Why us? | our product; your skills ;; what you'd change",
+            60,
+        );
+        assert_eq!(q.text, "Why us?");
+        assert_eq!(
+            q.points,
+            ["our product", "your skills", "what you'd change"]
+        );
+        assert!(PlannedQuestion::custom("Plain?", 60).points.is_empty());
+    }
+
+    #[test]
+    fn search_finds_questions_by_every_word() {
+        let all = search("", None);
+        assert_eq!(all.len(), BANK.len());
+        let hits = search("stakeholder DATA", Some(Track::DataAnalytics));
+        assert!(!hits.is_empty());
+        assert!(hits.iter().all(|q| q.track == Track::DataAnalytics));
+        assert!(search("behavioural conflict", None)
+            .iter()
+            .all(|q| q.kind == QuestionKind::Behavioural));
+        assert!(search("zzzz-nothing", None).is_empty());
     }
 
     #[test]
