@@ -112,7 +112,9 @@ async function appRun(browser, seconds) {
   // app marks it as a performance measure "chunk-save". Flat cost = first minute ~ last.
   const saves = await p.evaluate(() => performance.getEntriesByName('chunk-save').map((e) => e.duration));
   const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.floor(s.length / 2)] : null; };
-  const chunkSave = { count: saves.length, firstMinuteMedianMs: median(saves.slice(0, 60)), lastMinuteMedianMs: median(saves.slice(-60)) };
+  const perMinute = [];
+  for (let i = 0; i < saves.length; i += 60) perMinute.push(median(saves.slice(i, i + 60)));
+  const chunkSave = { count: saves.length, firstMinuteMedianMs: median(saves.slice(0, 60)), lastMinuteMedianMs: median(saves.slice(-60)), perMinuteMedianMs: perMinute };
   const firstMinute = long.filter((t) => t.start <= begin + 60_000);
   const cdp = await context.newCDPSession(p);
   await cdp.send('HeapProfiler.collectGarbage');
