@@ -216,6 +216,8 @@ fn HistoryTable(
         })
     };
     view! {
+        // Ten figure columns: on a narrow window the table scrolls inside the card.
+        <div class="table-scroll">
         <table class="history" id="history-table" data-testid="history-table">
             <caption class="sr-only">"Past interviews, newest first, with their key figures"</caption>
             <thead><tr>
@@ -251,6 +253,7 @@ fn HistoryTable(
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
