@@ -110,13 +110,27 @@ pub fn advise(row: &QuestionRow, band: PaceBand) -> Vec<Advice> {
             ),
         );
     } else if row.answer_ms < SHORT_ANSWER_MS && row.answer_ms < limit_ms / 3.0 {
+        // A story read for its parts already says which are missing (the content
+        // section): the length advice then only asks for time, not for the same parts.
+        let read_as_story = row
+            .content
+            .as_ref()
+            .is_some_and(|c| c.story && c.words >= 15);
         add(
             "short_answer",
-            format!(
-                "This answer took {:.0} s of the {} s available: add a concrete example (situation, what you did, the result).",
-                row.answer_ms / 1000.0,
-                row.limit_s
-            ),
+            if read_as_story {
+                format!(
+                    "This answer took {:.0} s of the {} s available: give each part of the story room, the result most of all.",
+                    row.answer_ms / 1000.0,
+                    row.limit_s
+                )
+            } else {
+                format!(
+                    "This answer took {:.0} s of the {} s available: add a concrete example (situation, what you did, the result).",
+                    row.answer_ms / 1000.0,
+                    row.limit_s
+                )
+            },
         );
     }
 
@@ -313,6 +327,26 @@ mod tests {
         let a = advise(&row(12_000.0, 120), PaceBand::default());
         assert_eq!(rules(&a), ["short_answer"]);
         assert!(a[0].text.contains("12 s of the 120 s"));
+        assert!(a[0].text.contains("concrete example"));
+        // A story read for its STAR parts: the length advice does not list them again.
+        let mut r = row(12_000.0, 120);
+        let q = crate::content::Question {
+            text: "Tell me about a time you failed.".into(),
+            ..Default::default()
+        };
+        r.content = Some(crate::content::analyse(
+            &q,
+            "At my last job I missed a deadline on a report for a client. I was responsible for it. \
+             So I called the client and I agreed a new date.",
+            &[],
+        ));
+        let a = advise(&r, PaceBand::default());
+        assert_eq!(rules(&a), ["short_answer"]);
+        assert!(
+            a[0].text.contains("each part of the story"),
+            "{}",
+            a[0].text
+        );
         // 25 s of a 60 s limit is more than a third: not short.
         assert!(advise(&row(25_000.0, 60), PaceBand::default()).is_empty());
     }
