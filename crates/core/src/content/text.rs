@@ -1,6 +1,7 @@
 //! Text pieces the content rules share: sentences of a transcript (with or without
 //! punctuation), lowercase words, a light stemmer and the stop words.
 
+use crate::speech::text::tokenize;
 use std::ops::Range;
 
 /// Byte ranges of the sentences of `text`. Punctuated text (Whisper, typed) splits after
@@ -49,9 +50,7 @@ fn push_long(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     if r.is_empty() {
         return;
     }
-    let words: Vec<Range<usize>> = word_spans(&text[r.clone()])
-        .map(|w| w.start + r.start..w.end + r.start)
-        .collect();
+    let words = tokenize(&text[r.clone()]);
     if words.len() <= MAX_WORDS {
         out.push(r);
         return;
@@ -60,45 +59,25 @@ fn push_long(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let mut piece_start = r.start;
     for (i, w) in words.iter().enumerate() {
         let n = i - begin;
-        let lower = text[w.clone()].to_ascii_lowercase();
-        let cut = (n >= 8 && MARKERS.contains(&lower.as_str())) || n >= MAX_WORDS;
+        let cut = (n >= 8 && MARKERS.contains(&w.word.as_str())) || n >= MAX_WORDS;
         if cut && i > begin {
-            out.push(piece_start..words[i - 1].end);
-            piece_start = w.start;
+            out.push(piece_start..r.start + words[i - 1].end);
+            piece_start = r.start + w.start;
             begin = i;
         }
     }
     out.push(piece_start..r.end);
 }
 
-fn word_spans(s: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        let b = s.as_bytes();
-        while i < b.len() && !is_word_byte(b[i]) {
-            i += 1;
-        }
-        if i >= b.len() {
-            return None;
-        }
-        let st = i;
-        while i < b.len() && (is_word_byte(b[i]) || (b[i] == b'\'' && i > st)) {
-            i += 1;
-        }
-        Some(st..i)
-    })
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
-}
-
-/// Lowercase words: letters, digits and inner apostrophes ("I'd" -> "i'd"); curly
-/// apostrophes become straight ones.
+/// Lowercase words: the transcript metrics' tokens, split again at inner hyphens and
+/// slashes ("follow-up", "A/B") so that each part matches on its own; inner apostrophes
+/// stay ("I'd").
 pub fn words(s: &str) -> Vec<String> {
-    let s = s.replace(['\u{2019}', '\u{2018}'], "'");
-    word_spans(&s)
-        .map(|r| s[r].trim_end_matches('\'').to_lowercase())
+    tokenize(s)
+        .iter()
+        .flat_map(|t| t.word.split(|c: char| !c.is_alphanumeric() && c != '\''))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_end_matches('\'').to_string())
         .collect()
 }
 
