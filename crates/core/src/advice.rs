@@ -330,10 +330,7 @@ mod tests {
         assert!(a[0].text.contains("concrete example"));
         // A story read for its STAR parts: the length advice does not list them again.
         let mut r = row(12_000.0, 120);
-        let q = crate::content::Question {
-            text: "Tell me about a time you failed.".into(),
-            ..Default::default()
-        };
+        let q = crate::questions::PlannedQuestion::custom("Tell me about a time you failed.", 0);
         r.content = Some(crate::content::analyse(
             &q,
             "At my last job I missed a deadline on a report for a client. I was responsible for it. \

@@ -242,9 +242,7 @@ pub fn build_report(rec: &InterviewRecord, tz_offset_min: f64) -> Report {
                 content: rec
                     .transcript(s.index)
                     .filter(|t| !t.trim().is_empty())
-                    .map(|t| {
-                        content::analyse(&content::Question::from_planned(q), t, &rec.job_terms)
-                    }),
+                    .map(|t| content::analyse(q, t, &rec.job_terms)),
                 suggested_s: q.suggested_s,
                 follows: q.follows,
                 face: Some(timeline::summarise(

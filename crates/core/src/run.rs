@@ -216,7 +216,7 @@ impl InterviewRun {
         let (Some(bank), Some(text)) = (q.bank(), self.record.transcript(index)) else {
             return Vec::new();
         };
-        let c = content::analyse(&content::Question::from_planned(q), text, &[]);
+        let c = content::analyse(q, text, &[]);
         let Some(follow) = content::follow_up(bank, &c) else {
             return Vec::new();
         };

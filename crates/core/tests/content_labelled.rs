@@ -9,8 +9,8 @@
 //! is caught. `CONTENT_VERBOSE=1` lists the answers whose labels differ; `CONTENT_REL=1`
 //! prints each answer's relevance figures (how the off-topic threshold was chosen).
 
-use interviewer_core::content::{analyse_sentences, Part, Question};
-use interviewer_core::questions::by_id;
+use interviewer_core::content::{analyse_sentences, Part};
+use interviewer_core::questions::{by_id, PlannedQuestion};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -105,7 +105,7 @@ fn evaluate(file: &str, verbose: bool) -> Figures {
     for a in &set.answer {
         let b =
             by_id(&a.question).unwrap_or_else(|| panic!("{}: no question {}", a.id, a.question));
-        let q = Question::from_bank(b);
+        let q = PlannedQuestion::from_bank(b, 0);
         // The transcript as one text, cut at the labelled sentences.
         let mut transcript = String::new();
         let mut ranges = Vec::new();

@@ -5,10 +5,11 @@
 //!     (--question "TEXT" | --question-id ID) --transcript answer.txt [--job job.txt] [--json]
 //!
 //! `--transcript -` reads standard input. A question from the bank brings its kind,
-//! talking points and terms; free text is read as a story when worded as one.
+//! talking points and terms; free text is read as a story when worded as one, and may
+//! carry its own talking points after a `|` (as custom questions in the app).
 
-use interviewer_core::content::{self, terms, Part, Question};
-use interviewer_core::questions::{by_id, BANK};
+use interviewer_core::content::{self, terms, Part};
+use interviewer_core::questions::{by_id, PlannedQuestion, BANK};
 
 fn usage() -> ! {
     eprintln!(
@@ -35,11 +36,8 @@ fn main() {
         (None, None) => usage(),
     };
     let question = match bank {
-        Some(b) => Question::from_bank(b),
-        None => Question {
-            text: value("--question").unwrap_or_else(|| usage()),
-            ..Default::default()
-        },
+        Some(b) => PlannedQuestion::from_bank(b, 0),
+        None => PlannedQuestion::custom(&value("--question").unwrap_or_else(|| usage()), 0),
     };
     let read = |path: &str| -> String {
         if path == "-" {

@@ -13,37 +13,9 @@ use crate::questions::{BankQuestion, PlannedQuestion, QuestionKind};
 use serde::{Deserialize, Serialize};
 pub use star::Part;
 
-/// The question an answer is read against.
-#[derive(Clone, Debug, Default)]
-pub struct Question {
-    pub text: String,
-    pub kind: Option<QuestionKind>,
-    pub points: Vec<String>,
-    pub terms: Vec<String>,
-    pub suggested_s: Option<u32>,
-}
-
-impl Question {
-    pub fn from_bank(q: &BankQuestion) -> Question {
-        Question {
-            text: q.text.into(),
-            kind: Some(q.kind),
-            points: q.points.iter().map(|s| s.to_string()).collect(),
-            terms: q.terms.iter().map(|s| s.to_string()).collect(),
-            suggested_s: Some(q.suggested_s),
-        }
-    }
-
-    pub fn from_planned(q: &PlannedQuestion) -> Question {
-        Question {
-            text: q.text.clone(),
-            kind: q.kind,
-            points: q.points.clone(),
-            terms: q.terms.clone(),
-            suggested_s: q.suggested_s,
-        }
-    }
-
+/// The questions answers are read against are the interview's own
+/// ([`PlannedQuestion`]: text, kind, talking points, terms).
+impl PlannedQuestion {
     /// Whether answers are read as stories: behavioural questions, and the user's own
     /// questions worded as one ("Tell me about a time...").
     pub fn wants_story(&self) -> bool {
@@ -120,7 +92,7 @@ impl Content {
 
 /// Reads `transcript` as an answer to `q`; `job_terms`: the posting's key terms, if the
 /// interview was built from one.
-pub fn analyse(q: &Question, transcript: &str, job_terms: &[String]) -> Content {
+pub fn analyse(q: &PlannedQuestion, transcript: &str, job_terms: &[String]) -> Content {
     let ranges = text::sentences(transcript);
     let texts: Vec<&str> = ranges.iter().map(|r| &transcript[r.clone()]).collect();
     analyse_sentences(q, transcript, &ranges, &texts, job_terms)
@@ -128,7 +100,7 @@ pub fn analyse(q: &Question, transcript: &str, job_terms: &[String]) -> Content 
 
 /// As `analyse`, on sentences already cut (the labelled sets are cut by hand).
 pub fn analyse_sentences(
-    q: &Question,
+    q: &PlannedQuestion,
     transcript: &str,
     ranges: &[std::ops::Range<usize>],
     texts: &[&str],
@@ -277,7 +249,7 @@ mod tests {
     #[test]
     fn a_story_without_an_ending_gets_the_result_follow_up() {
         let b = by_id("gen-disagreed-with-colleague").unwrap();
-        let q = Question::from_bank(b);
+        let q = PlannedQuestion::from_bank(b, 0);
         let t = "At my last job a colleague and I disagreed about how to handle refunds. \
                  I owned the refund process, so it was on me to sort it out. \
                  So I sat down with her and listened to her reasons. \
@@ -300,19 +272,12 @@ mod tests {
 
     #[test]
     fn job_terms_used_and_missed() {
-        let q = Question {
-            text: "Tell me about a dashboard you built.".into(),
-            ..Default::default()
-        };
+        let q = PlannedQuestion::custom("Tell me about a dashboard you built.", 0);
         let terms = vec!["sql".to_string(), "tableau".to_string()];
         let c = analyse(&q, "I wrote the SQL myself and shared it.", &terms);
         assert_eq!(c.job_terms_used, ["sql"]);
         assert_eq!(c.job_terms_missed, ["tableau"]);
         assert!(!c.story);
-        assert!(Question {
-            text: "Describe a time you failed.".into(),
-            ..Default::default()
-        }
-        .wants_story());
+        assert!(PlannedQuestion::custom("Describe a time you failed.", 0).wants_story());
     }
 }
