@@ -618,12 +618,6 @@ pub fn label(sentences: &[&str]) -> Vec<Option<Part>> {
     out
 }
 
-impl Part {
-    pub fn from_letter(c: char) -> Option<Part> {
-        Part::ALL.into_iter().find(|p| p.letter() == c)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

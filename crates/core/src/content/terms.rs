@@ -313,14 +313,14 @@ pub fn plan_for_job(
         .map(|(t, _)| t)
         .unwrap_or(Track::General);
     // Candidates: the chosen track's questions and the general ones, best fit first.
-    let mut pool: Vec<(f32, u8, &crate::questions::BankQuestion)> = BANK
+    let mut pool: Vec<(f32, &crate::questions::BankQuestion)> = BANK
         .iter()
         .filter(|q| q.track == track || q.track == Track::General || fit(q, terms) >= 3.0)
         .map(|q| {
             let bonus = if q.track == track { 0.5 } else { 0.0 };
             // Up to one point of chance: near fits trade places between interviews.
             let jitter = (rng.next_u64() % 1000) as f32 / 1000.0;
-            (fit(q, terms) + bonus + jitter, 0, q)
+            (fit(q, terms) + bonus + jitter, q)
         })
         .collect();
     pool.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -330,7 +330,7 @@ pub fn plan_for_job(
     };
     for kind in [QuestionKind::Behavioural, QuestionKind::Motivation] {
         if picked.len() < count && want(kind, &picked) {
-            if let Some((_, _, q)) = pool.iter().find(|(_, _, q)| {
+            if let Some((_, q)) = pool.iter().find(|(_, q)| {
                 q.kind == kind
                     && (kind != QuestionKind::Motivation
                         || q.track == Track::General
@@ -340,7 +340,7 @@ pub fn plan_for_job(
             }
         }
     }
-    for (_, _, q) in &pool {
+    for (_, q) in &pool {
         if picked.len() >= count {
             break;
         }
