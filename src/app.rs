@@ -40,6 +40,11 @@ pub fn App() -> impl IntoView {
     // Only a real change re-renders: a page such as Interview must not mount twice.
     let hashchange = window_event_listener(leptos::ev::hashchange, move |_| {
         let r = current_route();
+        if r == Route::DebugPanic {
+            // On purpose, inside an event handler while the page (perhaps recording) stays:
+            // the recovery screen is checked this way (tests/e2e/hostile.test.mjs).
+            panic!("a panic asked for by #/debug/panic");
+        }
         if state.route.get_untracked() != r {
             state.route.set(r);
         }
@@ -53,6 +58,7 @@ pub fn App() -> impl IntoView {
         Route::Interview => view! { <Interview/> }.into_any(),
         Route::Report(id) => view! { <Report id=id/> }.into_any(),
         Route::History => view! { <History/> }.into_any(),
+        Route::DebugPanic => panic!("a panic asked for by #/debug/panic"),
     };
 
     view! {

@@ -1,6 +1,6 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    console_error_panic_hook::set_once();
+    ai_interviewer::crash::install();
     leptos::mount::mount_to_body(ai_interviewer::app::App);
 }
 

@@ -186,14 +186,15 @@ async fn timeline_pieces_answers_and_the_final_save_assemble_one_record() {
     assert_eq!(got.speech[0].audio.speaking_ms, 900.0);
     assert_eq!(got.transcript(0), Some("I led the team"));
     let listed = s.list_interviews().await.unwrap();
-    assert_eq!(listed, vec![got.clone()]);
+    assert_eq!(listed.records, vec![got.clone()]);
+    assert!(listed.damaged.is_empty());
     assert_eq!(s.list_heads().await.unwrap()[0], got.head());
     // The whole record written back (import, recovery) replaces the rows, not doubles them.
     s.put_interview(&got).await.unwrap();
     assert_eq!(s.get_interview("iv-p").await.unwrap().unwrap(), got);
     s.delete_interview("iv-p").await.unwrap();
     assert!(s.get_interview("iv-p").await.unwrap().is_none());
-    assert!(s.list_interviews().await.unwrap().is_empty());
+    assert!(s.list_interviews().await.unwrap().records.is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -217,7 +218,11 @@ async fn recovers_an_interrupted_interview() {
         .await
         .unwrap();
     let list = s.list_interviews().await.unwrap();
-    let mut found: Vec<_> = list.into_iter().filter(|r| r.is_unfinished()).collect();
+    let mut found: Vec<_> = list
+        .records
+        .into_iter()
+        .filter(|r| r.is_unfinished())
+        .collect();
     assert_eq!(found.len(), 1);
     let mut r = found.remove(0);
     r.recover(&s.chunk_metas(&r.id).await.unwrap());
@@ -250,7 +255,7 @@ async fn deletes_one_and_all() {
     assert!(s.chunk_metas("iv-1").await.unwrap().is_empty());
     assert_eq!(s.chunk_metas("iv-2").await.unwrap().len(), 1);
     s.delete_all().await.unwrap();
-    assert!(s.list_interviews().await.unwrap().is_empty());
+    assert!(s.list_interviews().await.unwrap().records.is_empty());
     assert!(s.chunk_metas("iv-2").await.unwrap().is_empty());
 }
 
@@ -331,37 +336,77 @@ async fn upgrades_a_v2_database_whose_records_hold_their_timeline() {
     assert_eq!(v3.get_interview("iv-v2").await.unwrap().unwrap(), edited);
 }
 
+/// Writes JSON values into a store as they are, past every check (a record stored by an
+/// older app, or by an import before the bounds existed).
+async fn put_json(db_name: &str, store: &str, values: &[serde_json::Value]) {
+    for v in values {
+        put_raw(db_name, store, &js(v)).await;
+    }
+}
+
 #[wasm_bindgen_test]
-async fn unreadable_records_are_skipped_not_fatal() {
+async fn damaged_records_are_listed_as_damaged_not_fatal() {
     let s = fresh("t-corrupt").await;
     s.put_interview(&record("iv-good")).await.unwrap();
-    // A record from a future format sits beside it.
-    let mut bad = serde_json::to_value(record("iv-future")).unwrap();
-    bad["format"] = 99.into();
-    use serde::Serialize;
-    let js = bad
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap();
-    let db = idb::Factory::new()
-        .unwrap()
-        .open("t-corrupt", None)
-        .unwrap()
-        .await
-        .unwrap();
-    let tx = db
-        .transaction(&[schema::INTERVIEWS], idb::TransactionMode::ReadWrite)
-        .unwrap();
-    tx.object_store(schema::INTERVIEWS)
-        .unwrap()
-        .put(&js, None)
-        .unwrap();
-    tx.await.unwrap();
+    // A record from a future format, and the hostile records of issue 20, beside it.
+    let raw = |id: &str, field: &str, v: serde_json::Value| {
+        let mut r = serde_json::to_value(record(id)).unwrap();
+        r[field] = v;
+        r
+    };
+    let mut weird_id = serde_json::to_value(record("x")).unwrap();
+    weird_id["id"] = "a#/history?x=<b>".into();
+    put_json(
+        "t-corrupt",
+        schema::INTERVIEWS,
+        &[
+            raw("iv-future", "format", 99.into()),
+            raw("iv-huge", "duration_ms", serde_json::json!(1e308)),
+            raw("iv-old", "created_ms", serde_json::json!(-8.64e15)),
+            weird_id,
+            serde_json::to_value(record("iv-answer")).unwrap(),
+        ],
+    )
+    .await;
+    // An answer row of a question the record does not have.
+    put_json(
+        "t-corrupt",
+        schema::ANSWERS,
+        &[serde_json::json!({"interviewId": "iv-answer", "index": 99,
+            "data": {"index": 99, "transcript": null, "speech": null}})],
+    )
+    .await;
     let list = s.list_interviews().await.unwrap();
     assert_eq!(
-        list.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        list.records
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
         vec!["iv-good"]
     );
+    let mut damaged: Vec<_> = list
+        .damaged
+        .iter()
+        .map(|d| (d.id.as_str(), d.reason.as_str()))
+        .collect();
+    damaged.sort();
+    assert_eq!(damaged.len(), 5, "{damaged:?}");
+    assert!(damaged[0].0 == "a#/history?x=<b>" && damaged[0].1.contains("id"));
+    assert!(damaged[1].0 == "iv-answer" && damaged[1].1.contains("answer 99"));
+    assert!(damaged[2].0 == "iv-future" && damaged[2].1.contains("newer"));
+    assert!(damaged[3].0 == "iv-huge" && damaged[3].1.contains("duration_ms"));
+    assert!(damaged[4].0 == "iv-old" && damaged[4].1.contains("created_ms"));
     assert!(s.get_interview("iv-future").await.is_err());
+    // A damaged one exports as stored (with its rows) and deletes like any other.
+    let raw = s.raw_interview("iv-answer").await.unwrap();
+    assert_eq!(raw["answer_rows"][0]["index"], 99);
+    let file = s
+        .export(&["iv-huge".to_string()], true, 1.7e12)
+        .await
+        .unwrap();
+    assert!(file.size() > 100.0);
+    s.delete_interview("a#/history?x=<b>").await.unwrap();
+    assert_eq!(s.list_interviews().await.unwrap().damaged.len(), 4);
 }
 
 #[wasm_bindgen_test]

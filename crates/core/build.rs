@@ -8,16 +8,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Read when the script runs, not when it was compiled: one build folder serves several
+    // checkouts (fresh clones in CI), and a compiled script is reused across them.
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let root = manifest.join("../..");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     models(
         &root.join("models/models.json"),
         &out.join("models_table.rs"),
     );
-    questions(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("questions"),
-        &out.join("questions_table.rs"),
-    );
+    questions(&manifest.join("questions"), &out.join("questions_table.rs"));
 }
 
 #[derive(Deserialize)]

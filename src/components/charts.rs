@@ -2,6 +2,15 @@
 //! computed in `interviewer_core::charts` / `progress`; this only draws it and returns
 //! the pixel mapping (`TimeFrame`) that the playback cursor and click-to-seek use.
 
+// Draws stored data (issue 20): no index or slice that data can break. Casts to pixel
+// sizes and label counts stay: float-to-int casts saturate (NaN gives 0), never panic.
+#![deny(clippy::indexing_slicing)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "pixel sizes, label counts and colour bytes: saturating casts of finite values"
+)]
+
 use interviewer_core::charts::{ExpressionBin, FocusRun, TimeFrame, VoicePoint};
 use interviewer_core::face::focus::Focus;
 use interviewer_core::format;
@@ -185,11 +194,11 @@ pub fn draw_time(
                     let mut out = Vec::new();
                     if let Some(p) = b.probs {
                         let mut base = 0.0;
-                        for (k, v) in p.iter().enumerate() {
+                        for (v, colour) in p.iter().zip(EXPRESSION_COLOURS) {
                             let top = base + *v as f64;
                             out.push(Rectangle::new(
                                 [(b.start_ms, base), ((b.start_ms + step).min(dur), top)],
-                                rgb(EXPRESSION_COLOURS[k]).filled(),
+                                rgb(colour).filled(),
                             ));
                             base = top;
                         }
@@ -201,10 +210,14 @@ pub fn draw_time(
         TimeChart::Focus => {
             chart
                 .draw_series(d.focus.iter().map(|r| {
-                    let k = Focus::ALL.iter().position(|f| *f == r.focus).unwrap_or(3);
+                    let colour = Focus::ALL
+                        .iter()
+                        .zip(FOCUS_COLOURS)
+                        .find(|(f, _)| **f == r.focus)
+                        .map_or(FOCUS_COLOURS[3], |(_, c)| c);
                     Rectangle::new(
                         [(r.start_ms, 0.15), (r.end_ms.min(dur), 0.85)],
-                        rgb(FOCUS_COLOURS[k]).filled(),
+                        rgb(colour).filled(),
                     )
                 }))
                 .ok()?;
@@ -231,10 +244,10 @@ pub fn draw_time(
                 rgb("#7b5ea7")
             };
             for r in runs.into_iter().filter(|r| !r.is_empty()) {
-                if r.len() == 1 {
+                if let [only] = r[..] {
                     chart
                         .draw_series(std::iter::once(Circle::new(
-                            r[0],
+                            only,
                             (1.5 * s) as i32,
                             colour.filled(),
                         )))

@@ -15,6 +15,9 @@ pub fn ExportControls(
     /// Goes into the file name: "" for one interview, "all-" for everything.
     what: &'static str,
     testid: &'static str,
+    /// Always with the recordings, without the choice (a damaged interview's copy).
+    #[prop(optional)]
+    everything: bool,
 ) -> impl IntoView {
     let with_recordings = RwSignal::new(true);
     let export = Action::new_local(move |(ids, with): &(Vec<String>, bool)| {
@@ -51,12 +54,14 @@ pub fn ExportControls(
     };
     view! {
         <div class="export" data-testid=testid>
-            <label class="check">
-                <input type="checkbox" prop:checked=move || with_recordings.get()
-                    on:change=move |ev| with_recordings.set(event_target_checked(&ev))
-                    data-testid=format!("{testid}-recordings")/>
-                " Include the recordings"
-            </label>
+            {(!everything).then(|| view! {
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || with_recordings.get()
+                        on:change=move |ev| with_recordings.set(event_target_checked(&ev))
+                        data-testid=format!("{testid}-recordings")/>
+                    " Include the recordings"
+                </label>
+            })}
             <button class="btn" on:click=run disabled=move || busy.get() || ids.get().is_empty()
                 data-testid=format!("{testid}-button")>{label}</button>
             {move || status.get().map(|s| match s {

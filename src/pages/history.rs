@@ -5,10 +5,12 @@ use crate::components::charts::draw_progress;
 use crate::components::{ExportControls, Notice, StorageInfo};
 use crate::session;
 use crate::state::state;
-use interviewer_core::format;
+use crate::store::Damaged;
 use interviewer_core::progress::{self, KeyFigures};
 use interviewer_core::questions::Track;
 use interviewer_core::record::{InterviewRecord, Status};
+use interviewer_core::route::Route;
+use interviewer_core::{bounds, format};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
@@ -39,7 +41,13 @@ pub fn History() -> impl IntoView {
         store.list_interviews().await.map_err(|e| e.to_string())
     });
     let track = RwSignal::new(None::<Track>);
-    let records = Memo::new(move |_| list.get().and_then(Result::ok));
+    let records = Memo::new(move |_| list.get().and_then(Result::ok).map(|l| l.records));
+    let damaged = Memo::new(move |_| {
+        list.get()
+            .and_then(Result::ok)
+            .map(|l| l.damaged)
+            .unwrap_or_default()
+    });
 
     // Key figures of the shown interviews, oldest first (the charts' order).
     let figures = Memo::new(move |_| {
@@ -71,9 +79,18 @@ pub fn History() -> impl IntoView {
         let file = file.clone();
         async move {
             let store = session::store().await.map_err(|e| e.to_string())?;
-            let i = store.import(&file).await?;
+            let ask = |what: &str| {
+                confirm(&format!(
+                    "{what}. Import everything else and leave the damaged pieces out? \
+                     The replay will jump where they were."
+                ))
+            };
+            let i = store
+                .import(&file, ask, session::tz_offset_min())
+                .await
+                .map_err(|e| format!("Nothing was imported from {}. {e}", file.name()))?;
             Ok::<String, String>(format!(
-                "Imported {} from {}: {} new, {} replaced{}.",
+                "Imported {} from {}: {} new, {} replaced{}{}.",
                 if i.added + i.replaced == 1 {
                     "1 interview".to_string()
                 } else {
@@ -86,6 +103,11 @@ pub fn History() -> impl IntoView {
                     ", with recordings"
                 } else {
                     ", without recordings"
+                },
+                match i.skipped_pieces {
+                    0 => String::new(),
+                    1 => ", 1 damaged recording piece left out".to_string(),
+                    n => format!(", {n} damaged recording pieces left out"),
                 }
             ))
         }
@@ -114,10 +136,7 @@ pub fn History() -> impl IntoView {
         if import.pending().get() {
             return Some(Ok("Importing…".to_string()));
         }
-        import
-            .value()
-            .get()
-            .map(|r| r.map_err(|e| format!("Nothing was imported. {e}")))
+        import.value().get().map(|r| r.map_err(|e| e.to_string()))
     });
 
     let ask_delete_one = move |id: String| {
@@ -176,8 +195,12 @@ pub fn History() -> impl IntoView {
                 Err(e) => view! { <Notice kind="error"><p data-testid="import-message">{e}</p></Notice> }.into_any(),
             })}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || (!damaged.get().is_empty()).then(|| view! {
+                <DamagedList damaged=damaged.into() delete_one=Callback::new(ask_delete_one)/>
+            })}
             {move || match records.get() {
                 None => ().into_any(),
+                Some(v) if v.is_empty() && damaged.with(|d| !d.is_empty()) => ().into_any(),
                 Some(v) if v.is_empty() => view! {
                     <p data-testid="history-empty">"No interviews yet. "<a href="#/">"Start your first one."</a></p>
                 }.into_any(),
@@ -198,6 +221,40 @@ pub fn History() -> impl IntoView {
             }}
             </Suspense>
         </section>
+    }
+}
+
+/// Interviews that fail the record checks: what is wrong, and export or delete. Never
+/// opened: a damaged record must not take the page down.
+#[component]
+fn DamagedList(damaged: Signal<Vec<Damaged>>, delete_one: Callback<String>) -> impl IntoView {
+    view! {
+        <div class="damaged" data-testid="damaged-list">
+            <Notice kind="warn">
+                <p>"Some interviews stored in this browser are damaged and cannot be opened. \
+                    Export keeps a copy of what is stored (a later version of the app may read it); \
+                    Delete removes it."</p>
+            </Notice>
+            <ul>
+                {move || damaged.get().into_iter().map(|d| {
+                    let id = d.id.clone();
+                    let ids = vec![d.id.clone()];
+                    view! {
+                        <li data-testid="damaged-row">
+                            <span>{d.created_ms
+                                .filter(|c| (bounds::MIN_DATE_MS..=bounds::MAX_DATE_MS).contains(c))
+                                .map(|c| format::date_time(c, session::tz_offset_min()))
+                                .unwrap_or_else(|| "Unknown date".into())}</span>
+                            " · "<span class="hint">{d.reason.clone()}</span>
+                            <ExportControls ids=Signal::derive(move || ids.clone()) label="Export"
+                                what="damaged-" testid="damaged-export" everything=true/>
+                            <button class="btn small danger" aria-label="Delete this damaged interview"
+                                on:click=move |_| delete_one.run(id.clone())>"Delete"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 
@@ -244,7 +301,7 @@ fn HistoryTable(
                             <td>{dash(k.points_share, |p| format!("{:.0}%", p * 100.0))}</td>
                             <td>{status_of(&k.id)}</td>
                             <td class="row-actions no-print">
-                                <a class="btn small" href=format!("#/report/{}", k.id)>"Open"</a>
+                                <a class="btn small" href=Route::Report(k.id.clone()).hash()>"Open"</a>
                                 <button class="btn small danger" aria-label="Delete this interview"
                                     on:click=move |_| delete_one.run(id.clone())>"Delete"</button>
                             </td>

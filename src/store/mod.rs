@@ -1,6 +1,13 @@
 //! IndexedDB glue (via the `idb` crate). The schema and its migrations are data in
 //! `interviewer_core::schema`; this module only executes them and moves values.
 
+// Reads stored data (issue 20): no index, slice or narrowing cast that data can break.
+#![deny(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
 use idb::{Database, Factory, KeyRange, Query, TransactionMode};
 use interviewer_core::record::{
     assemble, migrate_record, pack_frames, AnswerData, ChunkMeta, InterviewRecord, FINAL_PIECE,
@@ -118,6 +125,21 @@ fn apply_steps(event: idb::event::VersionChangeEvent, steps: &[Step]) -> Result<
     Ok(())
 }
 
+/// What the history lists: the interviews that can be opened, and those that cannot.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    pub records: Vec<InterviewRecord>,
+    pub damaged: Vec<Damaged>,
+}
+
+/// A stored interview that fails the record checks: listed with export and delete.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Damaged {
+    pub id: String,
+    pub reason: String,
+    pub created_ms: Option<f64>,
+}
+
 #[derive(Clone)]
 pub struct Store {
     db: Rc<Database>,
@@ -145,7 +167,7 @@ fn chunk_meta(v: &JsValue) -> ChunkMeta {
             .unwrap_or(0.0)
     };
     ChunkMeta {
-        seq: get("seq") as u32,
+        seq: seq_of(get("seq")),
         t_ms: get("tMs"),
         size: get("size"),
     }
@@ -177,7 +199,18 @@ fn row_id(v: &JsValue) -> Option<String> {
 fn piece_of(v: &JsValue) -> Option<(u32, String)> {
     let seq = Reflect::get(v, &"seq".into()).ok()?.as_f64()?;
     let frames = Reflect::get(v, &"frames".into()).ok()?.as_string()?;
-    Some((seq as u32, frames))
+    Some((seq_of(seq), frames))
+}
+
+/// A row's sequence number: written by this app as a u32; anything else saturates (NaN
+/// gives 0) and the record's checks decide the rest.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a saturating float cast cannot panic"
+)]
+fn seq_of(v: f64) -> u32 {
+    v as u32
 }
 
 /// An answer row: `{interviewId, index, data}` (`data`: an `AnswerData`).
@@ -496,40 +529,111 @@ impl Store {
             .collect())
     }
 
-    /// Every readable interview record. Unreadable ones are reported in the console and
-    /// skipped, never deleted: a later version of the app may read them.
-    pub async fn list_interviews(&self) -> Result<Vec<InterviewRecord>, StoreError> {
+    /// Every interview: the readable records, and those that fail the record checks
+    /// (`bounds`), shown as damaged with what is wrong: kept, never opened, never deleted
+    /// but by the user (a later version of the app may read them).
+    pub async fn list_interviews(&self) -> Result<Listing, StoreError> {
         let heads = self.rows(schema::INTERVIEWS, None).await?;
         let pieces = self.rows(schema::TIMELINE, None).await?;
         let answers = self.rows(schema::ANSWERS, None).await?;
         // Each interview's timeline pieces and answer rows.
         type Rows = (Vec<(u32, String)>, Vec<AnswerData>);
         let mut by_id: HashMap<String, Rows> = HashMap::new();
+        let mut unreadable_rows: HashMap<String, usize> = HashMap::new();
         for v in &pieces {
-            if let (Some(id), Some(p)) = (row_id(v), piece_of(v)) {
-                by_id.entry(id).or_default().0.push(p);
+            match (row_id(v), piece_of(v)) {
+                (Some(id), Some(p)) => by_id.entry(id).or_default().0.push(p),
+                (Some(id), None) => *unreadable_rows.entry(id).or_default() += 1,
+                _ => {}
             }
         }
         for v in &answers {
-            if let Some((id, a)) = answer_of(v) {
-                by_id.entry(id).or_default().1.push(a);
+            match (row_id(v), answer_of(v)) {
+                (_, Some((id, a))) => by_id.entry(id).or_default().1.push(a),
+                (Some(id), None) => *unreadable_rows.entry(id).or_default() += 1,
+                _ => {}
             }
         }
-        let mut out = Vec::new();
+        let mut out = Listing::default();
         for v in heads {
+            // The store's key: a string for every record this app wrote.
+            let Some(key) = Reflect::get(&v, &"id".into())
+                .ok()
+                .and_then(|k| k.as_string())
+            else {
+                continue;
+            };
+            let created_ms = Reflect::get(&v, &"created_ms".into())
+                .ok()
+                .and_then(|c| c.as_f64());
             let rec = parse_record(v).and_then(|r| {
                 let head = journal::load(&r.id).unwrap_or(r);
+                if let Some(n) = unreadable_rows.get(&head.id) {
+                    return Err(StoreError::Other(format!(
+                        "{n} of its stored rows cannot be read"
+                    )));
+                }
                 let (p, a) = by_id.remove(&head.id).unwrap_or_default();
                 assemble(head, &p, a).map_err(|e| StoreError::Other(e.to_string()))
             });
             match rec {
-                Ok(r) => out.push(r),
+                Ok(r) => out.records.push(r),
                 Err(e) => {
-                    web_sys::console::warn_1(&format!("skipping unreadable interview: {e}").into())
+                    web_sys::console::warn_1(&format!("damaged interview {key:?}: {e}").into());
+                    out.damaged.push(Damaged {
+                        id: key,
+                        // What is wrong, without the "Saving failed" of a write error.
+                        reason: match e {
+                            StoreError::Other(m) => m,
+                            other => other.to_string(),
+                        },
+                        created_ms,
+                    });
                 }
             }
         }
         Ok(out)
+    }
+
+    /// The ids of every stored interview, readable or not.
+    pub async fn stored_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .rows(schema::INTERVIEWS, None)
+            .await?
+            .iter()
+            .filter_map(|v| Reflect::get(v, &"id".into()).ok()?.as_string())
+            .collect())
+    }
+
+    /// A damaged interview as stored: its head, with its answer rows and timeline pieces
+    /// beside it (`answer_rows`, `timeline_pieces`), for an export that loses nothing.
+    pub async fn raw_interview(&self, id: &str) -> Result<serde_json::Value, StoreError> {
+        let (tx, _raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadOnly)?;
+        let v = tx
+            .object_store(schema::INTERVIEWS)
+            .map_err(from_idb)?
+            .get(Query::Key(id.into()))
+            .map_err(from_idb)?
+            .await
+            .map_err(from_idb)?
+            .ok_or_else(|| StoreError::Other(format!("interview {id} is gone")))?;
+        let json = |v: JsValue| -> serde_json::Value {
+            serde_wasm_bindgen::from_value(v).unwrap_or(serde_json::Value::Null)
+        };
+        let mut head = json(v);
+        let answers = self.rows(schema::ANSWERS, Some(id)).await?;
+        let pieces = self.rows(schema::TIMELINE, Some(id)).await?;
+        if let Some(o) = head.as_object_mut() {
+            o.insert(
+                "answer_rows".into(),
+                answers.into_iter().map(json).collect(),
+            );
+            o.insert(
+                "timeline_pieces".into(),
+                pieces.into_iter().map(json).collect(),
+            );
+        }
+        Ok(head)
     }
 
     pub async fn get_setting(&self, key: &str) -> Result<Option<JsValue>, StoreError> {

@@ -18,6 +18,8 @@ pub struct Imported {
     /// Interviews that were already here (same id) and were replaced by the file's copy.
     pub replaced: usize,
     pub with_recordings: bool,
+    /// Damaged recording pieces left out (the user agreed).
+    pub skipped_pieces: usize,
 }
 
 fn js_err(e: JsValue) -> StoreError {
@@ -26,7 +28,10 @@ fn js_err(e: JsValue) -> StoreError {
 
 impl Store {
     /// One export file holding `ids` (in that order), with or without their recordings.
-    /// The recordings' Blobs are referenced, not copied into memory.
+    /// Each recording piece is read once for its checksum, one at a time; the file
+    /// references the Blobs instead of copying them. An interview the app cannot read
+    /// (shown as damaged) is exported as stored, with its rows beside it, so that nothing
+    /// is lost.
     pub async fn export(
         &self,
         ids: &[String],
@@ -38,10 +43,13 @@ impl Store {
         let parts = Array::new();
         let mut blobs = Vec::new();
         for id in ids {
-            let rec = self
-                .get_interview(id)
-                .await?
-                .ok_or_else(|| StoreError::Other(format!("interview {id} is gone")))?;
+            let record = match self.get_interview(id).await {
+                Ok(Some(rec)) => {
+                    serde_json::to_value(&rec).map_err(|e| StoreError::Other(e.to_string()))?
+                }
+                Ok(None) => return Err(StoreError::Other(format!("interview {id} is gone"))),
+                Err(_) => self.raw_interview(id).await?,
+            };
             let mut m = Vec::new();
             if with_recordings {
                 for v in self.chunk_values(id).await? {
@@ -49,22 +57,25 @@ impl Store {
                         .map_err(js_err)?
                         .dyn_into()
                         .map_err(|_| StoreError::Other("a recording piece is unreadable".into()))?;
-                    // The Blob's own size is what goes into the file.
+                    // The Blob's own size and bytes are what go into the file.
                     let mut meta = chunk_meta(&v);
                     meta.size = blob.size();
-                    m.push(meta);
+                    let bytes = JsFuture::from(blob.array_buffer())
+                        .await
+                        .map_err(|_| StoreError::Other("a recording piece is unreadable".into()))?;
+                    m.push((meta, export::crc32(&Uint8Array::new(&bytes).to_vec())));
                     blobs.push(blob);
                 }
             }
-            records.push(rec);
+            records.push(record);
             metas.push(m);
         }
         let sources: Vec<Source> = records
-            .iter()
+            .into_iter()
             .zip(&metas)
             .map(|(record, chunks)| Source { record, chunks })
             .collect();
-        let header = export::build_header(&sources, with_recordings, now_ms);
+        let header = export::build_header(sources, with_recordings, now_ms);
         let prefix = export::encode_prefix(&header);
         parts.push(&Uint8Array::from(prefix.as_slice()));
         for b in &blobs {
@@ -75,28 +86,48 @@ impl Store {
         Blob::new_with_u8_array_sequence_and_options(&parts, &opts).map_err(js_err)
     }
 
-    /// Imports an export file. Everything is checked before anything is written, and all
-    /// writes happen in one transaction: a bad file, or a failure half-way (a full disk),
-    /// leaves the database as it was.
-    pub async fn import(&self, file: &Blob) -> Result<Imported, String> {
-        let len = file.size() as u64;
+    /// Imports an export file. Everything is checked before anything is written: the
+    /// header and each recording piece against their checksums. Damaged pieces are left
+    /// out only if `skip_damaged` agrees (it is asked with the damage described); all
+    /// writes happen in one transaction, so a bad file, a refusal, or a failure half-way
+    /// (a full disk) leaves the database as it was.
+    pub async fn import(
+        &self,
+        file: &Blob,
+        skip_damaged: impl FnOnce(&str) -> bool,
+        tz_offset_min: f64,
+    ) -> Result<Imported, String> {
+        let len = size_of(file);
         let prefix = read(file, 0, export::PREFIX_LEN as u64).await?;
         let n = export::header_len(&prefix, len).map_err(|e| e.to_string())?;
-        let header = read(
-            file,
-            export::PREFIX_LEN as u64,
-            export::PREFIX_LEN as u64 + n,
-        )
-        .await?;
-        let imp = export::parse_header(&header, len).map_err(|e| e.to_string())?;
+        let from = export::PREFIX_LEN as u64;
+        let header = read(file, from, from + n + export::HEADER_SUM_LEN as u64).await?;
+        let mut imp = export::parse_header(n, &header, len).map_err(|e| e.to_string())?;
 
-        let existing: Vec<String> = self
-            .list_interviews()
-            .await
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let mut damaged = Vec::new();
+        for (k, (_, pieces)) in imp.interviews.iter().enumerate() {
+            for c in pieces {
+                let start = imp.data_start + c.offset;
+                if !c.intact(&read(file, start, start + c.size).await?) {
+                    damaged.push(export::DamagedChunk {
+                        interview: k,
+                        seq: c.seq,
+                    });
+                }
+            }
+        }
+        let skipped = damaged.len();
+        if !damaged.is_empty() {
+            let what = imp.describe_damage(&damaged, tz_offset_min);
+            if !skip_damaged(&what) {
+                return Err(format!(
+                    "This export is damaged. {what}; you chose not to import the rest."
+                ));
+            }
+            imp.skip_damaged(&damaged);
+        }
+
+        let existing = self.stored_ids().await.map_err(|e| e.to_string())?;
         let (tx, raw) = self
             .tx(&super::RECORD_STORES, TransactionMode::ReadWrite)
             .map_err(|e| e.to_string())?;
@@ -147,13 +178,24 @@ impl Store {
             added: imp.interviews.len() - replaced,
             replaced,
             with_recordings: imp.with_recordings,
+            skipped_pieces: skipped,
         })
     }
 }
 
+/// A Blob's size in bytes: a whole, non-negative number of bytes by the File API.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a Blob's size is a whole non-negative number below 2^53"
+)]
+fn size_of(b: &Blob) -> u64 {
+    b.size() as u64
+}
+
 /// Bytes `from..to` of a file (the prefix, the header: never the recordings).
 async fn read(file: &Blob, from: u64, to: u64) -> Result<Vec<u8>, String> {
-    let to = to.min(file.size() as u64);
+    let to = to.min(size_of(file));
     let part = file
         .slice_with_f64_and_f64(from as f64, to as f64)
         .map_err(|e| format!("{e:?}"))?;

@@ -187,6 +187,26 @@ test('an interview interrupted by a reload is recovered and plays', async () => 
   await context.close();
 });
 
+test('a panic while recording keeps what was saved: after a reload it is recovered and plays', async () => {
+  const { context, page } = await newPage();
+  await startInterview(page, { count: '3' });
+  await page.getByTestId('begin').click();
+  await page.getByTestId('question').waitFor();
+  await page.waitForTimeout(3500);
+  // A panic inside an event handler, with the recording page still mounted.
+  await page.evaluate(() => { location.hash = '#/debug/panic'; });
+  await page.getByTestId('crash').waitFor({ timeout: 10000 });
+  await shot(page, '09-panic-while-recording');
+  await page.evaluate(() => { history.replaceState(null, '', '#/'); });
+  await page.getByTestId('crash-reload').click();
+  await page.getByTestId('recover-banner').waitFor({ timeout: 15000 });
+  await page.getByTestId('recover').click();
+  await page.getByTestId('recovered').waitFor({ timeout: 15000 });
+  const duration = await playbackDuration(page);
+  assert.ok(duration >= 2, `recovered recording lasts ${duration} s`);
+  await context.close();
+});
+
 test('denied camera permission gets a clear message and a way forward', async () => {
   const { context, page } = await newPage({ allowMedia: false });
   await page.goto(env.server.url);

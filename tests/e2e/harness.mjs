@@ -1,5 +1,6 @@
 // Shared pieces of the end-to-end tests: a static server for the built app under a
 // sub-path (as on GitHub Pages), fake camera/microphone files, and Chromium.
+import { crc32 } from 'node:zlib';
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -104,11 +105,11 @@ export async function shot(page, name) {
 
 /**
  * An export file in the documented layout (crates/core/src/export.rs): 16-byte magic,
- * header length (u64 LE), JSON header, then every recording chunk back to back.
- * `items`: [{ record, chunks: [Buffer] }]. Written independently of the app's Rust code,
+ * header length (u64 LE), JSON header, then every recording chunk back to back; version 2
+ * (`{ version: 2 }`) adds the header's CRC-32 after it and each chunk's `crc32`. `items`: [{ record, chunks: [Buffer] }]. Written independently of the app's Rust code,
  * so importing it also checks that the format is what the documentation says.
  */
-export function exportFile(items, { withRecordings = true, exportedMs = Date.now() } = {}) {
+export function exportFile(items, { withRecordings = true, exportedMs = Date.now(), version = 1 } = {}) {
   let offset = 0;
   const data = [];
   const interviews = items.map(({ record, chunks = [] }) => ({
@@ -116,17 +117,21 @@ export function exportFile(items, { withRecordings = true, exportedMs = Date.now
       : { ...record, chunk_count: 0, bytes: 0 },
     chunks: withRecordings ? chunks.map((c, seq) => {
       const entry = { seq, t_ms: 1000 * (seq + 1), offset, size: c.length };
+      if (version >= 2) entry.crc32 = crc32(c);
       offset += c.length;
       data.push(c);
       return entry;
     }) : [],
   }));
   const header = Buffer.from(JSON.stringify({
-    format: 'ai-interviewer-export', version: 1, exported_ms: exportedMs, with_recordings: withRecordings, interviews,
+    format: 'ai-interviewer-export', version, exported_ms: exportedMs, with_recordings: withRecordings, interviews,
   }));
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(header.length));
-  return Buffer.concat([Buffer.from('AI-INTERVIEWER\n\0', 'latin1'), len, header, ...data]);
+  // Version 2: the header's CRC-32 follows it.
+  const sum = Buffer.alloc(version >= 2 ? 4 : 0);
+  if (version >= 2) sum.writeUInt32LE(crc32(header));
+  return Buffer.concat([Buffer.from('AI-INTERVIEWER\n\0', 'latin1'), len, header, sum, ...data]);
 }
 
 /**

@@ -2,6 +2,17 @@
 //! question boundaries, and the mapping between time and chart pixels that both drawing
 //! and click-to-seek use. The browser glue only draws these.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 use crate::face::focus::Focus;
 use crate::face::timeline::FrameSample;
 use crate::report::{QuestionRow, Report};
@@ -54,8 +65,19 @@ pub struct ExpressionBin {
 }
 
 /// Expression probabilities averaged in [`EXPRESSION_BIN_MS`] bins from 0 to `end_ms`.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "bin counts from a finite time clamped to a day (at most 43 200) and from u32 frame times; probabilities to f32 lose only precision"
+)]
 pub fn expression_bins(timeline: &[FrameSample], end_ms: f64) -> Vec<ExpressionBin> {
-    let n = (end_ms / EXPRESSION_BIN_MS).ceil().max(0.0) as usize;
+    // At most a day of bins: a damaged end time never sizes the allocation.
+    let end_ms = if end_ms.is_finite() {
+        end_ms.clamp(0.0, crate::bounds::MAX_DURATION_MS)
+    } else {
+        0.0
+    };
+    let n = (end_ms / EXPRESSION_BIN_MS).ceil() as usize;
     let mut sums = vec![([0f64; 7], 0usize); n];
     for f in timeline.iter().filter(|f| f.expr.len() == 7) {
         let k = (f.t as f64 / EXPRESSION_BIN_MS) as usize;

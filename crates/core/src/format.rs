@@ -1,6 +1,22 @@
 //! Human-readable formatting shared by pages.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 /// `m:ss` for a duration in milliseconds (negative clamps to 0).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a finite positive number of seconds: the cast saturates, never wraps"
+)]
 pub fn mmss(ms: f64) -> String {
     let s = if ms.is_finite() && ms > 0.0 {
         (ms / 1000.0).floor() as u64
@@ -11,6 +27,11 @@ pub fn mmss(ms: f64) -> String {
 }
 
 /// Bytes as B / KB / MB / GB (powers of 1024, one decimal above KB).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "below 1024 and not negative (NaN.max(0) is 0) where it is cast"
+)]
 pub fn bytes(n: f64) -> String {
     let n = n.max(0.0);
     if n < 1024.0 {
@@ -43,15 +64,25 @@ pub fn expression_shares(e: &[f32; 7]) -> String {
         return "–".into();
     }
     v.iter()
-        .map(|(k, p)| format!("{} {}", crate::face::EXPRESSIONS[*k], pct(*p)))
+        .filter_map(|(k, p)| Some(format!("{} {}", crate::face::EXPRESSIONS.get(*k)?, pct(*p))))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// A UTC-independent date label from epoch milliseconds and the local offset in minutes
 /// (as `Date.getTimezoneOffset()` gives it: minutes *behind* UTC).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "days and minutes of a date already checked to lie in years 0 to 9999"
+)]
 pub fn date_time(epoch_ms: f64, tz_offset_min: f64) -> String {
     let local = epoch_ms - tz_offset_min * 60_000.0;
+    // Years 0 to 9999 only: the calendar arithmetic below overflows far outside them, and
+    // a record dated there is damaged (the bounds refuse it).
+    if !local.is_finite() || !(-62_167_219_200_000.0..253_402_300_800_000.0).contains(&local) {
+        return "unknown date".into();
+    }
     let days = (local / 86_400_000.0).floor() as i64;
     let ms_of_day = local - days as f64 * 86_400_000.0;
     let (y, m, d) = civil_from_days(days);
@@ -60,6 +91,11 @@ pub fn date_time(epoch_ms: f64, tz_offset_min: f64) -> String {
 }
 
 /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "Hinnant's algorithm: every intermediate is non-negative and small for years 0 to 9999, the only dates date_time passes in"
+)]
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
@@ -118,5 +154,9 @@ mod tests {
         // UTC+1 (offset -60)
         assert_eq!(date_time(1_795_573_020_000.0, -60.0), "2026-11-25 03:17");
         assert_eq!(date_time(951_782_400_000.0, 0.0), "2000-02-29 00:00");
+        for bad in [-8.64e15, 1e308, f64::NAN, f64::INFINITY] {
+            assert_eq!(date_time(bad, 0.0), "unknown date");
+        }
+        assert_eq!(date_time(1e12, f64::NAN), "unknown date");
     }
 }

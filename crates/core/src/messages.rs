@@ -123,6 +123,10 @@ pub enum SpeechIn {
 }
 
 /// Speech worker -> page.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one message per answer, serialised at once: its size on the stack does not matter"
+)]
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SpeechOut {

@@ -1,6 +1,17 @@
 //! History and progress: each interview's key figures, in the order the history shows
 //! them, filtered by track.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 use crate::questions::Track;
 use crate::record::InterviewRecord;
 use crate::report::build_report;

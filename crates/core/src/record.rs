@@ -1,5 +1,16 @@
 //! What is stored for one interview, and how an interrupted one is recovered.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 use crate::interview::QuestionSpan;
 use crate::questions::{PlannedQuestion, Track};
 use serde::{Deserialize, Serialize};
@@ -434,7 +445,7 @@ impl InterviewRecord {
     pub fn recover(&mut self, chunks: &[ChunkMeta]) {
         let end = chunks.iter().map(|c| c.t_ms).fold(0.0, f64::max);
         self.duration_ms = end;
-        self.chunk_count = chunks.len() as u32;
+        self.chunk_count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
         self.bytes = chunks.iter().map(|c| c.size).sum();
         self.spans.retain(|s| s.start_ms < end);
         for s in &mut self.spans {
@@ -505,6 +516,8 @@ pub fn assemble(
         }
         head.merge_answer(a);
     }
+    // The rows are checked as the head was: a damaged row makes the record damaged.
+    validate(&head)?;
     Ok(head)
 }
 
@@ -529,15 +542,17 @@ impl std::fmt::Display for RecordError {
 }
 
 /// Reads a stored or imported record of any format this app knows, upgrading it to the
-/// current one, and checks what serde cannot (ids, spans inside the plan, finite times).
+/// current one, and checks what serde cannot: every field within `bounds`.
 pub fn migrate_record(mut v: serde_json::Value) -> Result<InterviewRecord, RecordError> {
     let obj = v.as_object_mut().ok_or(RecordError::NotAnObject)?;
     let format = obj
         .get("format")
         .and_then(|f| f.as_u64())
-        .ok_or_else(|| RecordError::Invalid("missing format".into()))? as u32;
-    if format > RECORD_FORMAT {
-        return Err(RecordError::Newer(format));
+        .ok_or_else(|| RecordError::Invalid("missing format".into()))?;
+    if format > u64::from(RECORD_FORMAT) {
+        return Err(RecordError::Newer(
+            u32::try_from(format).unwrap_or(u32::MAX),
+        ));
     }
     // Format 1 -> 2: the timeline went from a list to a packed string; the field reads
     // both, so there is nothing to rewrite. Future steps: `if format < N { ...; format = N }`.
@@ -548,22 +563,7 @@ pub fn migrate_record(mut v: serde_json::Value) -> Result<InterviewRecord, Recor
 }
 
 fn validate(r: &InterviewRecord) -> Result<(), RecordError> {
-    let bad = |m: &str| Err(RecordError::Invalid(m.to_string()));
-    if r.id.is_empty() || r.id.len() > 100 {
-        return bad("bad id");
-    }
-    if !r.created_ms.is_finite() || !r.duration_ms.is_finite() || r.duration_ms < 0.0 {
-        return bad("bad times");
-    }
-    for (i, s) in r.spans.iter().enumerate() {
-        if s.index != i || s.index >= r.questions.len() {
-            return bad("question span out of order");
-        }
-        if !s.start_ms.is_finite() || s.end_ms.is_some_and(|e| !e.is_finite() || e < s.start_ms) {
-            return bad("bad question span");
-        }
-    }
-    Ok(())
+    crate::bounds::check_record(r).map_err(RecordError::Invalid)
 }
 
 #[cfg(test)]

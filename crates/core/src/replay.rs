@@ -6,6 +6,17 @@
 //! corrected no longer matches the stamps: its words are spread over the whole answer.
 //! Seeks land [`LEAD_MS`] early so the word is heard from its start.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 use crate::record::{TimedWord, TranscriptSegment};
 
 /// How much earlier than the estimated time a seek lands.
@@ -57,7 +68,8 @@ pub fn time_of(
         let mut found = None;
         for s in segments {
             let len = s.text.trim().len();
-            let seg_end_t = s.t_ms.clamp(prev_t, end_ms);
+            // max/min, not clamp: clamp panics on NaN or inverted bounds.
+            let seg_end_t = s.t_ms.max(prev_t).min(end_ms);
             if offset <= pos + len {
                 let f = (offset.saturating_sub(pos)) as f64 / len.max(1) as f64;
                 found = Some(prev_t + f * (seg_end_t - prev_t));
@@ -71,7 +83,7 @@ pub fn time_of(
         let f = offset.min(text.len()) as f64 / text.len().max(1) as f64;
         start_ms + f * (end_ms - start_ms)
     };
-    (estimate - LEAD_MS).clamp(start_ms, end_ms)
+    (estimate - LEAD_MS).max(start_ms).min(end_ms)
 }
 
 #[cfg(test)]

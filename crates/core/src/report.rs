@@ -1,5 +1,16 @@
 //! The report's figures, computed from a stored interview record.
 
+// Reads stored and imported data: no index, slice or narrowing cast that data can break
+// (issue 20); each one left carries an `allow` with its reason.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )
+)]
+
 use crate::content;
 use crate::face::timeline::{self, FaceSummary};
 use crate::format;
@@ -52,7 +63,8 @@ impl QuestionRow {
     pub fn time_of_text(&self, offset: usize) -> f64 {
         let text = self.transcript.as_deref().unwrap_or("");
         if let Some(t) = crate::replay::time_of_word(text, &self.words, offset) {
-            return t.clamp(self.start_ms, self.start_ms + self.answer_ms);
+            // max/min, not clamp: clamp panics on NaN or inverted bounds from damaged data.
+            return t.max(self.start_ms).min(self.start_ms + self.answer_ms);
         }
         crate::replay::time_of(
             self.transcript.as_deref().unwrap_or(""),
@@ -165,7 +177,15 @@ pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
     if answers.is_empty() || speaking_ms <= 0.0 {
         return None;
     }
-    let syllables: usize = answers.iter().map(|a| a.syllables).sum();
+    // Counts from stored data are summed without overflow (bounds keep them small; a
+    // damaged record must still not panic here).
+    let count = |f: fn(&AudioMetrics) -> usize| {
+        answers
+            .iter()
+            .map(|a| f(a))
+            .fold(0usize, usize::saturating_add)
+    };
+    let syllables = count(|a| a.syllables);
     let weighted = |f: &dyn Fn(&AudioMetrics) -> Option<f64>| {
         let (sum, w) = answers
             .iter()
@@ -176,13 +196,13 @@ pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
     Some(SpeechSummary {
         wpm: syllables as f64 / SYLLABLES_PER_WORD / (speaking_ms / 60_000.0),
         speaking_ms,
-        pauses_1s: answers.iter().map(|a| a.pauses_1s).sum(),
-        long_pauses: answers.iter().map(|a| a.long_pauses).sum(),
+        pauses_1s: count(|a| a.pauses_1s),
+        long_pauses: count(|a| a.long_pauses),
         longest_pause_ms: answers
             .iter()
             .map(|a| a.longest_pause_ms)
             .fold(0.0, f64::max),
-        filled_pauses: answers.iter().map(|a| a.filled_pauses.len()).sum(),
+        filled_pauses: count(|a| a.filled_pauses.len()),
         pitch_spread_st: weighted(&|a| a.pitch_spread_st),
         loudness_dbfs: weighted(&|a| a.loudness_dbfs),
     })

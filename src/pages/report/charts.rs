@@ -2,6 +2,13 @@
 //! loudness and pitch; a cursor follows playback and a click seeks. The numbers behind
 //! them are in a table (the charts' text alternative).
 
+// Draws stored data (issue 20): no index, slice or narrowing cast that data can break.
+#![deny(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+
 use crate::components::charts::{
     draw_bars, draw_time, ChartCanvas, TimeChart, TimeData, EXPRESSION_COLOURS, FOCUS_COLOURS,
 };
@@ -67,9 +74,13 @@ pub fn ReportCharts(
         let step_answer = Callback::new(move |dir: i32| {
             let t = now_ms.get_untracked();
             starts.with_value(|s| {
-                let cur = answer_at(s, t) as i32;
-                let k = (cur + dir).clamp(0, s.len() as i32 - 1);
-                if let Some(x) = s.get(k as usize) {
+                // An interview with no answer has nowhere to step (clamp(0, -1) panics).
+                let k = if dir < 0 {
+                    answer_at(s, t).checked_sub(1)
+                } else {
+                    answer_at(s, t).checked_add(1)
+                };
+                if let Some(x) = k.and_then(|k| s.get(k)).or_else(|| s.get(answer_at(s, t))) {
                     on_seek.run(*x)
                 }
             })
@@ -82,7 +93,12 @@ pub fn ReportCharts(
                     paces.with_value(|p| labels.with_value(|l| draw_bars(&c, p, l, Some((b.low, b.high)), 150.0)))
                 })
                 on_pick=Callback::new(move |x: f64| {
-                    starts.with_value(|s| if let Some(t) = s.get(x.floor().max(0.0) as usize) { on_seek.run(*t) })
+                    starts.with_value(|s| {
+                        // The bar under a click: a saturating cast of a finite pixel index.
+                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "saturating, NaN gives 0")]
+                        let k = x.floor().max(0.0) as usize;
+                        if let Some(t) = s.get(k) { on_seek.run(*t) }
+                    })
                 })
                 cursor=Signal::derive(move || {
                     // The answer being played: a cursor through the middle of its bar.

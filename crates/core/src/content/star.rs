@@ -603,11 +603,10 @@ pub fn label(sentences: &[&str]) -> Vec<Option<Part>> {
                 *v -= 0.6 * (furthest - p) as f32;
             }
         }
-        let (best, &v) = sc
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .expect("four scores");
+        let Some((best, &v)) = sc.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)) else {
+            out.push(None);
+            continue;
+        };
         if v >= THRESHOLD {
             furthest = furthest.max(best);
             out.push(Some(Part::ALL[best]));

@@ -200,8 +200,8 @@ pub fn extract(posting: &str, max: usize) -> Vec<KeyTerm> {
                 .to_lowercase();
             if w.is_empty() || is_stop(&w) || w.chars().all(|c| c.is_ascii_digit()) {
                 runs.push(Vec::new());
-            } else {
-                runs.last_mut().expect("a run").push(w);
+            } else if let Some(run) = runs.last_mut() {
+                run.push(w);
             }
         }
         runs.push(Vec::new());
