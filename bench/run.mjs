@@ -115,6 +115,13 @@ async function appRun(browser, seconds) {
   const perMinute = [];
   for (let i = 0; i < saves.length; i += 60) perMinute.push(median(saves.slice(i, i + 60)));
   const chunkSave = { count: saves.length, firstMinuteMedianMs: median(saves.slice(0, 60)), lastMinuteMedianMs: median(saves.slice(-60)), perMinuteMedianMs: perMinute };
+  // The speech worker's analyses (live meter blocks and each answer's full analysis with
+  // the voice-activity model), marked "speech-analysis" from request to reply: their sum
+  // over the recording's wall time is the worker's share of one core while recording.
+  const analyses = await p.evaluate((b) => performance.getEntriesByName('speech-analysis')
+    .filter((e) => e.startTime >= b).map((e) => e.duration), begin);
+  const speechWorker = { count: analyses.length, totalMs: analyses.reduce((a, b) => a + b, 0),
+    shareOfOneCore: analyses.reduce((a, b) => a + b, 0) / (end - begin), maxMs: Math.max(0, ...analyses) };
   const firstMinute = long.filter((t) => t.start <= begin + 60_000);
   const cdp = await context.newCDPSession(p);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -125,7 +132,7 @@ async function appRun(browser, seconds) {
   return {
     seconds: (end - begin) / 1000, firstRenderMs: firstRender, fcpMs: fcp, modelsReadyMs: modelsReady,
     longTasks: stats(long), longTasksFirstMinute: stats(firstMinute), longest: long.sort((a, b) => b.duration - a.duration).slice(0, 5),
-    jsHeapUsedBytes: heap.usedSize, storageBytes: storage, chunkSave,
+    jsHeapUsedBytes: heap.usedSize, storageBytes: storage, chunkSave, speechWorker,
   };
 }
 
@@ -228,7 +235,7 @@ function print(o, native) {
   L.push(`| all wasm | ${mb(s.wasm[0])} | ${mb(s.wasm[1])} |`, `| all JS | ${kb(s.js[0])} | ${kb(s.js[1])} |`, `| models | ${mb(s.models[0])} | ${mb(s.models[1])} |`, `| everything | ${mb(total[0])} | ${mb(total[1])} |`);
   for (const [label, a] of [['Interview', o.app], ['Long interview', o.appLong]]) {
     if (!a) continue;
-    L.push('', `${label} of ${fmt(a.seconds, 0)} s (cold cache, localhost): first contentful paint ${fmt(a.fcpMs, 0)} ms, home page rendered ${fmt(a.firstRenderMs, 0)} ms, models ready ${fmt(a.modelsReadyMs, 0)} ms after navigation; main-thread long tasks (> 50 ms) while recording: ${a.longTasks.count} (longest ${fmt(a.longTasks.maxMs, 0)} ms), ${a.longTasksFirstMinute.count} in the first minute; JS heap after it ${mb(a.jsHeapUsedBytes)}; storage used ${mb(a.storageBytes)}; chunk saves ${a.chunkSave?.count ?? 0}, median ${fmt(a.chunkSave?.firstMinuteMedianMs, 1)} ms in the first minute and ${fmt(a.chunkSave?.lastMinuteMedianMs, 1)} ms in the last.`);
+    L.push('', `${label} of ${fmt(a.seconds, 0)} s (cold cache, localhost): first contentful paint ${fmt(a.fcpMs, 0)} ms, home page rendered ${fmt(a.firstRenderMs, 0)} ms, models ready ${fmt(a.modelsReadyMs, 0)} ms after navigation; main-thread long tasks (> 50 ms) while recording: ${a.longTasks.count} (longest ${fmt(a.longTasks.maxMs, 0)} ms), ${a.longTasksFirstMinute.count} in the first minute; JS heap after it ${mb(a.jsHeapUsedBytes)}; storage used ${mb(a.storageBytes)}; chunk saves ${a.chunkSave?.count ?? 0}, median ${fmt(a.chunkSave?.firstMinuteMedianMs, 1)} ms in the first minute and ${fmt(a.chunkSave?.lastMinuteMedianMs, 1)} ms in the last; speech worker ${a.speechWorker?.count ?? 0} analyses, ${fmt(100 * (a.speechWorker?.shareOfOneCore ?? 0), 2)}% of one core while recording (longest ${fmt(a.speechWorker?.maxMs, 0)} ms).`);
   }
   console.log(L.join('\n'));
   return L.join('\n');

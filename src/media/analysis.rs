@@ -40,8 +40,10 @@ impl SpeechAnalyser {
         })
     }
 
-    /// Analyses 16 kHz mono PCM in the worker (the samples are transferred, not copied).
-    pub async fn analyse(&self, pcm: &[f32]) -> Result<AudioMetrics, String> {
+    /// Analyses 16 kHz mono PCM in the worker (the samples are transferred, not copied);
+    /// `quick`: with the energy detector only (the live meter).
+    pub async fn analyse(&self, pcm: &[f32], quick: bool) -> Result<AudioMetrics, String> {
+        let t0 = crate::session::perf_now();
         let id = self.next.get() + 1;
         self.next.set(id);
         let slot = Rc::new(RefCell::new(None));
@@ -51,13 +53,18 @@ impl SpeechAnalyser {
             waiters.borrow_mut().insert(id, (resolve, s2.clone()));
         });
         let data = Float32Array::from(pcm);
-        if let Err(e) = self.client.post(&SpeechIn::Analyse { id }, &[data.into()]) {
+        if let Err(e) = self
+            .client
+            .post(&SpeechIn::Analyse { id, quick }, &[data.into()])
+        {
             self.waiters.borrow_mut().remove(&id);
             return Err(e);
         }
         wasm_bindgen_futures::JsFuture::from(p)
             .await
             .map_err(|e| format!("{e:?}"))?;
+        // The worker's time for it, for the benchmarks' share of a core while recording.
+        crate::session::measure("speech-analysis", t0, crate::session::perf_now());
         let out = slot.borrow_mut().take();
         match out {
             Some(SpeechOut::Metrics { metrics, .. }) => Ok(metrics),

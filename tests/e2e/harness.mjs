@@ -106,7 +106,8 @@ export async function shot(page, name) {
 /**
  * An export file in the documented layout (crates/core/src/export.rs): 16-byte magic,
  * header length (u64 LE), JSON header, then every recording chunk back to back; version 2
- * (`{ version: 2 }`) adds the header's CRC-32 after it and each chunk's `crc32`. `items`: [{ record, chunks: [Buffer] }]. Written independently of the app's Rust code,
+ * (`{ version: 2 }`) adds the header's CRC-32 after it and each chunk's `crc32`.
+ * `items`: [{ record, chunks: [Buffer] }]. Written independently of the app's Rust code,
  * so importing it also checks that the format is what the documentation says.
  */
 export function exportFile(items, { withRecordings = true, exportedMs = Date.now(), version = 1 } = {}) {

@@ -134,6 +134,23 @@ pub fn advise(row: &QuestionRow, band: PaceBand) -> Vec<Advice> {
         );
     }
 
+    // The quality gate first: say why a figure is missing or weaker, never advise from it.
+    if let Some(s) = &row.speech {
+        if let Some(snr) = s.snr_db.filter(|_| s.noisy()) {
+            add(
+                "noise",
+                format!(
+                    "Background noise was high in this answer (your speech about {snr:.0} dB above it): {} A quieter room or a headset microphone helps.",
+                    if s.pace_withheld.is_some() {
+                        "pace from the audio is not shown, and pauses are less reliable."
+                    } else {
+                        "pace and pauses are less reliable."
+                    }
+                ),
+            );
+        }
+    }
+
     let speaking_ms = row.speech.as_ref().map(|s| s.speaking_ms).unwrap_or(0.0);
     let wpm = row.pace();
     let enough = speaking_ms >= MIN_SPEAKING_MS
@@ -169,7 +186,8 @@ pub fn advise(row: &QuestionRow, band: PaceBand) -> Vec<Advice> {
                 ),
             );
         }
-        if speaking_ms >= MIN_SPEAKING_MS {
+        // Pitch tracking in loud noise follows the noise as much as the voice.
+        if speaking_ms >= MIN_SPEAKING_MS && !s.noisy() {
             if let Some(st) = s.pitch_spread_st.filter(|v| *v < FLAT_PITCH_ST) {
                 add(
                     "flat_pitch",
@@ -317,6 +335,30 @@ mod tests {
         let mut r = row(60_000.0, 120);
         r.speech = Some(speech(140.0, 1, Some(4.0)));
         assert!(advise(&r, PaceBand::default()).is_empty());
+    }
+
+    #[test]
+    fn a_noisy_answer_says_so_and_gets_no_pace_advice() {
+        let mut r = row(60_000.0, 120);
+        // A flat pitch (1 semitone) is not advised on either: noise, not the voice.
+        let mut s = speech(220.0, 0, Some(1.0));
+        s.snr_db = Some(6.0);
+        s.pace_withheld = Some("background noise high".into());
+        r.speech = Some(s.clone());
+        let a = advise(&r, PaceBand::default());
+        assert_eq!(
+            rules(&a),
+            ["noise"],
+            "the withheld 220 wpm is not advised on"
+        );
+        assert!(a[0].text.contains("6 dB") && a[0].text.contains("not shown"));
+        // Noisy but above the pace gate: the pace stands, with the warning.
+        s.snr_db = Some(9.0);
+        s.pace_withheld = None;
+        r.speech = Some(s);
+        let a = advise(&r, PaceBand::default());
+        assert_eq!(rules(&a), ["noise", "pace_fast"]);
+        assert!(a[0].text.contains("less reliable") && !a[0].text.contains("not shown"));
     }
 
     #[test]

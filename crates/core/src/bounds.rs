@@ -273,6 +273,12 @@ pub fn check_audio(m: &AudioMetrics) -> Result<(), Problem> {
             range(name, v, lo, hi)?;
         }
     }
+    if let Some(s) = m.snr_db {
+        range("speech-to-noise ratio", s, -200.0, 200.0)?;
+    }
+    if let Some(w) = &m.pace_withheld {
+        text("pace note", w, MAX_SHORT_TEXT)?;
+    }
     items("contour points", &m.contour, MAX_ITEMS)?;
     for p in &m.contour {
         time("contour time", f64::from(p.t_ms))?;

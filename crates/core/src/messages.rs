@@ -118,8 +118,13 @@ pub fn by_op(times: &[NodeTime]) -> Vec<(String, f64, usize)> {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SpeechIn {
     /// Delivery figures of 16 kHz mono PCM (a Float32Array beside the message). `id`
-    /// pairs the answer with its request.
-    Analyse { id: u32 },
+    /// pairs the answer with its request. `quick`: the energy detector only (the live
+    /// meter's blocks); otherwise the voice-activity model decides where it is loaded.
+    Analyse {
+        id: u32,
+        #[serde(default)]
+        quick: bool,
+    },
 }
 
 /// Speech worker -> page.

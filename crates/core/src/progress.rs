@@ -54,7 +54,7 @@ pub fn key_figures(rec: &InterviewRecord) -> KeyFigures {
             .delivery
             .as_ref()
             .and_then(|d| d.wpm)
-            .or(r.speech.as_ref().map(|s| s.wpm)),
+            .or(r.speech.as_ref().and_then(|s| s.wpm)),
         fillers_per_100_words: r.delivery.as_ref().map(|d| d.fillers_per_100_words),
         centre_share: r.face.as_ref().map(|f| f.focus[0]),
         long_pauses_per_answer: r

@@ -56,7 +56,7 @@ impl QuestionRow {
         self.delivery
             .as_ref()
             .and_then(|d| d.wpm_speaking)
-            .or_else(|| self.speech.as_ref().map(|s| s.wpm_estimate_speaking))
+            .or_else(|| self.speech.as_ref().and_then(|s| s.audio_pace()))
     }
 
     /// Recording time at which the transcript text at byte `offset` was said.
@@ -80,8 +80,17 @@ impl QuestionRow {
 /// Speech delivery over all answers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpeechSummary {
-    /// Words per minute over speaking time, estimated from syllables.
-    pub wpm: f64,
+    /// Words per minute over speaking time, estimated from syllables, over the answers
+    /// whose pace was not withheld (None when every answer's was).
+    pub wpm: Option<f64>,
+    /// Answers whose audio pace was withheld (noise), and why (the first reason).
+    pub withheld: usize,
+    pub withheld_reason: Option<String>,
+    /// Answers with a noisy background ([`AudioMetrics::noisy`]).
+    pub noisy: usize,
+    /// What decided speech from silence: one detector for every answer, or None when
+    /// answers differ.
+    pub detector: Option<crate::speech::audio::Detector>,
     pub speaking_ms: f64,
     pub pauses_1s: usize,
     pub long_pauses: usize,
@@ -185,7 +194,16 @@ pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
             .map(|a| f(a))
             .fold(0usize, usize::saturating_add)
     };
-    let syllables = count(|a| a.syllables);
+    // Pace over the answers whose pace is trusted.
+    let paced: Vec<&&AudioMetrics> = answers
+        .iter()
+        .filter(|a| a.audio_pace().is_some())
+        .collect();
+    let paced_syllables = paced
+        .iter()
+        .map(|a| a.syllables)
+        .fold(0usize, usize::saturating_add);
+    let paced_ms: f64 = paced.iter().map(|a| a.speaking_ms).sum();
     let weighted = |f: &dyn Fn(&AudioMetrics) -> Option<f64>| {
         let (sum, w) = answers
             .iter()
@@ -194,7 +212,15 @@ pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
         (w > 0.0).then(|| sum / w)
     };
     Some(SpeechSummary {
-        wpm: syllables as f64 / SYLLABLES_PER_WORD / (speaking_ms / 60_000.0),
+        wpm: (paced_ms > 0.0)
+            .then(|| paced_syllables as f64 / SYLLABLES_PER_WORD / (paced_ms / 60_000.0)),
+        withheld: answers.len() - paced.len(),
+        withheld_reason: answers.iter().find_map(|a| a.pace_withheld.clone()),
+        noisy: answers.iter().filter(|a| a.noisy()).count(),
+        detector: answers
+            .first()
+            .map(|a| a.detector)
+            .filter(|d| answers.iter().all(|a| a.detector == *d)),
         speaking_ms,
         pauses_1s: count(|a| a.pauses_1s),
         long_pauses: count(|a| a.long_pauses),
@@ -416,7 +442,19 @@ mod tests {
         assert!(rep.rows[0].delivery.is_none());
         let s = rep.speech.unwrap();
         // 174 syllables / 1.45 over 40 s = 180 words per minute.
-        assert!((s.wpm - 180.0).abs() < 1e-9);
+        assert!((s.wpm.unwrap() - 180.0).abs() < 1e-9);
+        assert_eq!((s.withheld, s.noisy), (0, 0));
+        // A noisy answer's pace is left out of the total, and the row says none.
+        let mut noisy = audio(10_000.0, 29, 1, 1.0);
+        noisy.snr_db = Some(5.0);
+        noisy.pace_withheld = Some("background noise high".into());
+        r.set_speech(0, noisy);
+        let rep = build_report(&r, 0.0);
+        let s = rep.speech.unwrap();
+        // 145 syllables / 1.45 over the other answer's 30 s = 200 words per minute.
+        assert!((s.wpm.unwrap() - 200.0).abs() < 1e-9);
+        assert_eq!((s.withheld, s.noisy), (1, 1));
+        assert_eq!(rep.rows[0].pace(), None);
         assert_eq!(s.pauses_1s, 3);
         assert_eq!(s.longest_pause_ms, 2000.0);
         assert!((s.pitch_spread_st.unwrap() - 2.5).abs() < 1e-9);

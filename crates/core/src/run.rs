@@ -410,10 +410,17 @@ impl InterviewRun {
         }
     }
 
-    /// The last `n` samples of the running answer (for the live pace meter).
+    /// The last `n` samples of the running answer (for the live silence meter).
     pub fn audio_tail(&self, n: usize) -> Option<&[f32]> {
         let a = self.audio.iter().find(|a| a.end_ms.is_none())?;
         Some(&a.pcm[a.pcm.len().saturating_sub(n)..])
+    }
+
+    /// The running answer's samples from `from` on (the live pace meter's new block), or
+    /// None when no answer runs.
+    pub fn audio_since(&self, from: usize) -> Option<&[f32]> {
+        let a = self.audio.iter().find(|a| a.end_ms.is_none())?;
+        a.pcm.get(from.min(a.pcm.len())..)
     }
 
     /// A face-pipeline result for the timeline (kept only while questions run).
@@ -1003,8 +1010,12 @@ mod tests {
         r.begin(0.0);
         r.audio(&[1.0, 2.0, 3.0], 0.0);
         assert_eq!(r.audio_tail(2), Some(&[2.0, 3.0][..]));
+        // The live pace meter's new block: what came after the analysed samples.
+        assert_eq!(r.audio_since(1), Some(&[2.0, 3.0][..]));
+        assert_eq!(r.audio_since(9), Some(&[][..]));
         r.next(100.0);
         assert_eq!(r.audio_tail(2), Some(&[][..]));
+        assert_eq!(r.audio_since(0), Some(&[][..]));
     }
 
     fn bank_run(ids: &[&str]) -> InterviewRun {

@@ -19,13 +19,11 @@ mod worker {
     use interviewer_vision::emotion::EmotionModel;
     use interviewer_vision::face::{FaceModels, FacePipeline};
     use interviewer_vision::warp::Frame;
-    use js_sys::{Object, Reflect, Uint8Array};
+    use js_sys::{Object, Reflect};
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
-    use web_sys::{
-        ImageBitmap, MessageEvent, OffscreenCanvas, OffscreenCanvasRenderingContext2d, Response,
-    };
+    use web_sys::{ImageBitmap, MessageEvent, OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
     pub(crate) fn now() -> f64 {
         worker_link::scope()
@@ -34,26 +32,7 @@ mod worker {
             .unwrap_or(0.0)
     }
 
-    fn js_err(e: wasm_bindgen::JsValue) -> String {
-        e.dyn_ref::<js_sys::Error>()
-            .map(|e| String::from(e.message()))
-            .or_else(|| e.as_string())
-            .unwrap_or_else(|| format!("{e:?}"))
-    }
-
-    async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-        let resp = wasm_bindgen_futures::JsFuture::from(worker_link::scope().fetch_with_str(url))
-            .await
-            .map_err(|e| format!("could not download {url} ({})", js_err(e)))?;
-        let resp: Response = resp.unchecked_into();
-        if !resp.ok() {
-            return Err(format!("{url}: HTTP {}", resp.status()));
-        }
-        let buf = wasm_bindgen_futures::JsFuture::from(resp.array_buffer().map_err(js_err)?)
-            .await
-            .map_err(|e| format!("{url}: {}", js_err(e)))?;
-        Ok(Uint8Array::new(&buf).to_vec())
-    }
+    use worker_link::{fetch_bytes, js_err};
 
     pub(crate) struct State {
         pub(crate) pipe: Option<FacePipeline>,

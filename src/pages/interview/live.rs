@@ -324,7 +324,7 @@ impl Live {
         };
         let live = self.clone();
         spawn_local(async move {
-            let res = analyser.analyse(&pcm).await;
+            let res = analyser.analyse(&pcm, false).await;
             if let Err(e) = &res {
                 web_sys::console::warn_1(&format!("speech analysis failed: {e}").into());
             }

@@ -14,11 +14,12 @@ use interviewer_core::face::timeline::FrameSample;
 use interviewer_core::format;
 use interviewer_core::record::{InterviewRecord, TranscriptMode};
 use interviewer_core::run::{Phase, StopCause};
+use interviewer_core::speech::live::{self as live_pace, LivePace};
 use interviewer_core::speech::{audio, dsp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use live::{Live, Ui};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -170,6 +171,10 @@ pub fn Interview() -> impl IntoView {
     {
         let live = live.clone();
         let last_q = Cell::new(usize::MAX);
+        // Each new block of the answer's audio is analysed once (speech::live).
+        let analysed = Rc::new(Cell::new(0usize));
+        let pace = Rc::new(RefCell::new(LivePace::default()));
+        let block = (live_pace::BLOCK_S * audio::RATE as f64) as usize;
         if let Ok(h) = set_interval_with_handle(
             move || {
                 if live.run.borrow().phase() != Phase::Running || !show_meters.get_untracked() {
@@ -179,23 +184,29 @@ pub fn Interview() -> impl IntoView {
                 if cur != Some(last_q.get()) {
                     last_q.set(cur.unwrap_or(usize::MAX));
                     live_wpm.set(None);
+                    analysed.set(0);
+                    pace.borrow_mut().clear();
                 }
-                let tail = live
+                let new = live
                     .run
                     .borrow()
-                    .audio_tail(15 * audio::RATE as usize)
-                    .filter(|t| t.len() >= 3 * audio::RATE as usize)
+                    .audio_since(analysed.get())
+                    .filter(|t| t.len() >= block)
                     .map(<[f32]>::to_vec);
-                let (Some(tail), Some(an)) = (tail, live.analyser.borrow().clone()) else {
+                let (Some(new), Some(an)) = (new, live.analyser.borrow().clone()) else {
                     return;
                 };
+                analysed.set(analysed.get() + new.len());
+                let pace = pace.clone();
                 spawn_local(async move {
-                    if let Ok(m) = an.analyse(&tail).await {
-                        live_wpm.set((m.speaking_ms >= 2000.0).then_some(m.wpm_estimate_speaking));
+                    if let Ok(m) = an.analyse(&new, true).await {
+                        let mut p = pace.borrow_mut();
+                        p.push(&m);
+                        live_wpm.set(p.wpm());
                     }
                 });
             },
-            Duration::from_secs(3),
+            Duration::from_secs_f64(live_pace::BLOCK_S),
         ) {
             on_cleanup(move || h.clear());
         }

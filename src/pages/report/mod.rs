@@ -398,8 +398,16 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
                         <h2>"Speech delivery"</h2>
                         <dl class="summary" data-testid="speech-summary">
                             <div><dt>"Pace (from the audio)"</dt>
-                                <dd data-testid="pace">{format!("{:.0} words/min", sp.wpm)}</dd>
-                                <dd class="hint" data-testid="pace-hint">{move || advice::pace_summary(sp.wpm, band.get())}</dd>
+                                <dd data-testid="pace">{sp.wpm.map(|w| format!("{w:.0} words/min")).unwrap_or_else(|| "–".into())}</dd>
+                                {sp.wpm.map(|w| view! { <dd class="hint" data-testid="pace-hint">{move || advice::pace_summary(w, band.get())}</dd> })}
+                                {(sp.withheld > 0).then(|| view! {
+                                    <dd class="hint" data-testid="pace-withheld">{format!(
+                                        "Not counted for {} answer{}: {}.",
+                                        sp.withheld,
+                                        if sp.withheld == 1 { "" } else { "s" },
+                                        sp.withheld_reason.clone().unwrap_or_default()
+                                    )}</dd>
+                                })}
                                 {transcript_wpm.map(|w| view! { <dd class="hint">{format!("{w:.0} words/min from the transcript")}</dd> })}
                                 <dd><PaceBandEditor/></dd>
                             </div>
@@ -412,7 +420,16 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
                             <div><dt>"Loudness"</dt><dd>{sp.loudness_dbfs.map(|v| format!("{v:.0} dBFS")).unwrap_or_else(|| "–".into())}</dd>
                                 <dd class="hint">"Level of your speech below the microphone's maximum"</dd></div>
                         </dl>
-                        <p class="hint">"Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript; expect about ±10%. Pauses are silences between your words."</p>
+                        {(sp.noisy > 0).then(|| view! {
+                            <Notice kind="warn"><p data-testid="noise-warning">{format!(
+                                "Background noise high in {} of {} answers: pace and pauses less reliable there.",
+                                sp.noisy, r.rows.iter().filter(|q| q.speech.is_some()).count()
+                            )}</p></Notice>
+                        })}
+                        <p class="hint" data-testid="speech-method">{format!(
+                            "Speech and pauses told apart by {}. Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript: within about ±10% on clear speech at usual rates, up to ±28% for slow, fast or low voices. Pauses are silences between your words.",
+                            sp.detector.map(|d| d.label()).unwrap_or("a voice-activity model for some answers, a loudness threshold for others")
+                        )}</p>
                     }.into_any()
                 }
                 None => view! { <p class="hint" data-testid="no-speech">"No speech figures: no microphone audio was analysed for this interview."</p> }.into_any(),
@@ -452,7 +469,8 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
             <details class="limits" data-testid="limits">
                 <summary>"What these measurements can get wrong"</summary>
                 <ul>
-                    <li>"Pace from the audio counts syllables, not words: expect ±10%, more with background noise or a strong accent. With a transcript, its words are used instead."</li>
+                    <li>"Pace from the audio counts syllables, not words: within about ±10% on clear speech, up to ±28% for very slow, fast or low voices and more with a strong accent; under heavy background noise it is not shown. With a transcript, its words are used instead."</li>
+                    <li>"Speaking time and pauses hold within a few percent with steady noise (a fan, traffic, a keyboard) at least 10 dB below your voice; other people talking nearby is counted as speech."</li>
                     <li>"Transcripts come from the browser's speech recognition and miss or mishear words; fillers such as “um” are often left out by it. Correct the text below and the figures update."</li>
                     <li>"Eye focus is estimated from head pose and the irises in the camera image; glasses, low light and a camera far from the screen make it less reliable. Calibrating in Setup helps."</li>
                     <li>"Expressions come from a model trained on the FER2013 photo set, right about two times in three on its test faces, less in poor light, at an angle, with glasses, and for faces under-represented in FER2013 (by age and skin tone). They describe the face, not how you felt."</li>
@@ -556,14 +574,15 @@ fn Answers(
                                 )}</span>
                             })}
                             {row.speech.as_ref().map(|a| view! {
-                                <span class="qtime">{format!(
-                                    "≈{:.0} words/min · {}",
-                                    a.wpm_estimate_speaking,
+                                <span class="qtime" data-testid="answer-speech">{format!(
+                                    "{} · {}{}",
+                                    a.audio_pace().map(|w| format!("≈{w:.0} words/min")).unwrap_or_else(|| "pace not shown (background noise)".into()),
                                     match a.pauses_1s {
                                         0 if a.longest_pause_ms == 0.0 => "no pauses".to_string(),
                                         0 => format!("no pause of 1 s or more (longest {:.1} s)", a.longest_pause_ms / 1000.0),
                                         n => format!("{n} pause{} of 1 s or more, longest {:.1} s", if n == 1 { "" } else { "s" }, a.longest_pause_ms / 1000.0),
-                                    }
+                                    },
+                                    a.snr_db.map(|s| format!(" · speech {s:.0} dB above the background")).unwrap_or_default()
                                 )}</span>
                             })}
                         </li>
