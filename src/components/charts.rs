@@ -165,7 +165,8 @@ pub fn draw_time(
     let mut mesh = mesh(&mut chart, s);
     mesh
         // Whole seconds only: short recordings would otherwise repeat a label.
-        .x_labels(((dur / 1000.0).floor() as usize + 1).clamp(2, 8))
+        // At most 8 labels: capped before the cast, so no duration can overflow it.
+        .x_labels(((dur / 1000.0).floor().clamp(1.0, 7.0) as usize) + 1)
         .x_label_formatter(&|v| format::mmss(*v));
     match kind {
         TimeChart::Expressions => {

@@ -490,15 +490,19 @@ impl Store {
             .map_err(from_idb)
     }
 
-    pub async fn get_interview(&self, id: &str) -> Result<Option<InterviewRecord>, StoreError> {
+    /// An interview's head row as stored (no checks), if there is one.
+    async fn head_value(&self, id: &str) -> Result<Option<JsValue>, StoreError> {
         let (tx, _raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadOnly)?;
-        let v = tx
-            .object_store(schema::INTERVIEWS)
+        tx.object_store(schema::INTERVIEWS)
             .map_err(from_idb)?
             .get(Query::Key(id.into()))
             .map_err(from_idb)?
             .await
-            .map_err(from_idb)?;
+            .map_err(from_idb)
+    }
+
+    pub async fn get_interview(&self, id: &str) -> Result<Option<InterviewRecord>, StoreError> {
+        let v = self.head_value(id).await?;
         let head = match journal::load(id) {
             Some(j) => j,
             None => match v {
@@ -608,14 +612,9 @@ impl Store {
     /// A damaged interview as stored: its head, with its answer rows and timeline pieces
     /// beside it (`answer_rows`, `timeline_pieces`), for an export that loses nothing.
     pub async fn raw_interview(&self, id: &str) -> Result<serde_json::Value, StoreError> {
-        let (tx, _raw) = self.tx(&[schema::INTERVIEWS], TransactionMode::ReadOnly)?;
-        let v = tx
-            .object_store(schema::INTERVIEWS)
-            .map_err(from_idb)?
-            .get(Query::Key(id.into()))
-            .map_err(from_idb)?
-            .await
-            .map_err(from_idb)?
+        let v = self
+            .head_value(id)
+            .await?
             .ok_or_else(|| StoreError::Other(format!("interview {id} is gone")))?;
         let json = |v: JsValue| -> serde_json::Value {
             serde_wasm_bindgen::from_value(v).unwrap_or(serde_json::Value::Null)

@@ -70,6 +70,10 @@ async function storedRecord(page) {
 
 test('question times, the speech analysis and the recording share one time origin', async () => {
   const context = await newContext();
+  // Beeps are not speech to the voice-activity model: without it (its download fails,
+  // so the worker falls back, as it must) the loudness threshold hears each beep, and
+  // its end marks the time line. The report says which detector ran.
+  await context.route('**/silero_vad_16k_sequence.onnx', (r) => r.abort());
   const { page, errors } = await newPage(context);
   await begin(page);
   await page.waitForTimeout(7000);
@@ -78,6 +82,7 @@ test('question times, the speech analysis and the recording share one time origi
   await page.getByTestId('next').click();
   await page.getByTestId('summary').waitFor({ timeout: 30000 });
   await page.getByTestId('speech-summary').waitFor({ timeout: 30000 });
+  assert.match(await page.getByTestId('speech-method').innerText(), /loudness threshold \(the voice-activity model was not loaded\)/);
   const { head, answers } = await storedRecord(page);
   assert.equal(head.spans.length, 2);
   assert.equal(answers.filter((a) => a.speech).length, 2, 'both answers analysed');
@@ -132,7 +137,7 @@ test('question times, the speech analysis and the recording share one time origi
   // second of recording.
   const saves = await page.evaluate(() => performance.getEntriesByName('chunk-save').length);
   assert.ok(saves >= 10, `${saves} chunk saves measured`);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(errors.filter((e) => !/silero_vad|ERR_FAILED/.test(e)), []);
   await context.close();
 });
 

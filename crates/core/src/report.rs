@@ -183,7 +183,9 @@ pub struct Report {
 /// pitch spread and loudness averaged over answers weighted by speaking time.
 pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
     let speaking_ms: f64 = answers.iter().map(|a| a.speaking_ms).sum();
-    if answers.is_empty() || speaking_ms <= 0.0 {
+    // Answers analysed but no speech heard (a muted or distant microphone, or only noise
+    // the voice-activity model rejects) still get a summary: it says so.
+    if answers.is_empty() {
         return None;
     }
     // Counts from stored data are summed without overflow (bounds keep them small; a
@@ -459,6 +461,10 @@ mod tests {
         assert_eq!(s.longest_pause_ms, 2000.0);
         assert!((s.pitch_spread_st.unwrap() - 2.5).abs() < 1e-9);
         assert!(summarise_speech(&[]).is_none());
+        // Audio analysed, nobody heard: a summary with no pace, not "no audio".
+        let silent = AudioMetrics::default();
+        let s = summarise_speech(&[&silent]).unwrap();
+        assert_eq!((s.wpm, s.speaking_ms), (None, 0.0));
     }
 
     #[test]

@@ -420,6 +420,11 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
                             <div><dt>"Loudness"</dt><dd>{sp.loudness_dbfs.map(|v| format!("{v:.0} dBFS")).unwrap_or_else(|| "–".into())}</dd>
                                 <dd class="hint">"Level of your speech below the microphone's maximum"</dd></div>
                         </dl>
+                        {(sp.speaking_ms <= 0.0).then(|| view! {
+                            <Notice kind="warn"><p data-testid="no-speech-heard">
+                                "No speech was heard in the answers: the microphone may have been muted, far away, or picking up only background noise."
+                            </p></Notice>
+                        })}
                         {(sp.noisy > 0).then(|| view! {
                             <Notice kind="warn"><p data-testid="noise-warning">{format!(
                                 "Background noise high in {} of {} answers: pace and pauses less reliable there.",
