@@ -432,7 +432,7 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
                             )}</p></Notice>
                         })}
                         <p class="hint" data-testid="speech-method">{format!(
-                            "Speech and pauses told apart by {}. Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript: within about ±10% on clear speech at usual rates, up to ±28% for slow, fast or low voices. Pauses are silences between your words.",
+                            "Speech and pauses told apart by {}. Pace is estimated from syllables in the audio (about 1.45 per word), so it works without a transcript: within about ±10% on clear speech at usual rates, up to ±40% for slow or low voices. Pauses are silences between your words.",
                             sp.detector.map(|d| d.label()).unwrap_or("a voice-activity model for some answers, a loudness threshold for others")
                         )}</p>
                     }.into_any()
@@ -474,7 +474,7 @@ fn Summary(r: ReportData, band: Signal<PaceBand>) -> impl IntoView {
             <details class="limits" data-testid="limits">
                 <summary>"What these measurements can get wrong"</summary>
                 <ul>
-                    <li>"Pace from the audio counts syllables, not words: within about ±10% on clear speech, up to ±28% for very slow, fast or low voices and more with a strong accent; under heavy background noise it is not shown. With a transcript, its words are used instead."</li>
+                    <li>"Pace from the audio counts syllables, not words: within about ±10% on clear speech, up to ±40% for very slow or low voices and more with a strong accent; under heavy background noise it is not shown. With a transcript, its words are used instead."</li>
                     <li>"Speaking time and pauses hold within a few percent with steady noise (a fan, traffic, a keyboard) at least 10 dB below your voice; other people talking nearby is counted as speech."</li>
                     <li>"Transcripts come from the browser's speech recognition and miss or mishear words; fillers such as “um” are often left out by it. Correct the text below and the figures update."</li>
                     <li>"Eye focus is estimated from head pose and the irises in the camera image; glasses, low light and a camera far from the screen make it less reliable. Calibrating in Setup helps."</li>

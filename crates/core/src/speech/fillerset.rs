@@ -39,7 +39,7 @@ const PHRASES: [&str; 6] = [
 
 /// The set: 24 clips with one filler each and 12 without.
 pub fn labelled() -> Result<Vec<Labelled>, String> {
-    let voices = ["en-us", "en-gb+m3", "en-us+f2", "en-gb-scotland+m5"];
+    let voices = ["en-us", "en+m3", "en-us+f2", "en-gb-scotland+m5"];
     let mut out = Vec::new();
     let mut k = 0;
     let mut clip =

@@ -7,7 +7,8 @@ use super::clips::{self, Clip};
 
 /// espeak-ng voices and variants of the bench. The variants are the voice files of
 /// espeak-ng's `voices/!v` folder (formant and pitch changes of the base voice); klatt
-/// uses the Klatt synthesiser instead of espeak's own.
+/// uses the Klatt synthesiser instead of espeak's own. The male variants go on `en`:
+/// `en-gb+m1` .. `+m7` all speak exactly as `en-gb` (the same bytes).
 pub const VOICES: [&str; 16] = [
     "en-us",
     "en-gb",
@@ -17,13 +18,13 @@ pub const VOICES: [&str; 16] = [
     "en-us+f3",
     "en-us+f4",
     "en-us+f5",
-    "en-gb+m1",
-    "en-gb+m2",
-    "en-gb+m3",
-    "en-gb+m4",
-    "en-gb+m5",
-    "en-gb+m6",
-    "en-gb+m7",
+    "en+m1",
+    "en+m2",
+    "en+m3",
+    "en+m4",
+    "en+m5",
+    "en+m6",
+    "en+m7",
     "en-us+klatt",
 ];
 pub const RATES: [u32; 5] = [100, 130, 160, 190, 220];
@@ -100,7 +101,7 @@ pub fn all() -> Result<Vec<VoiceClip>, String> {
             out.push(speak(voice, rate, &[])?);
         }
     }
-    for voice in ["en-us", "en-gb+m3", "en-us+f2", "en-gb-scotland"] {
+    for voice in ["en-us", "en+m3", "en-us+f2", "en-gb-scotland"] {
         for effect in [
             ["tempo", "0.8"],
             ["tempo", "1.25"],
