@@ -182,29 +182,22 @@ pub struct Report {
 /// Combines per-answer speech metrics: pace weighted by speaking time, counts summed,
 /// pitch spread and loudness averaged over answers weighted by speaking time.
 pub fn summarise_speech(answers: &[&AudioMetrics]) -> Option<SpeechSummary> {
-    let speaking_ms: f64 = answers.iter().map(|a| a.speaking_ms).sum();
     // Answers analysed but no speech heard (a muted or distant microphone, or only noise
     // the voice-activity model rejects) still get a summary: it says so.
     if answers.is_empty() {
         return None;
     }
+    let speaking_ms: f64 = answers.iter().map(|a| a.speaking_ms).sum();
     // Counts from stored data are summed without overflow (bounds keep them small; a
     // damaged record must still not panic here).
-    let count = |f: fn(&AudioMetrics) -> usize| {
-        answers
-            .iter()
-            .map(|a| f(a))
-            .fold(0usize, usize::saturating_add)
-    };
+    let total = |it: &mut dyn Iterator<Item = usize>| it.fold(0usize, usize::saturating_add);
+    let count = |f: fn(&AudioMetrics) -> usize| total(&mut answers.iter().map(|a| f(a)));
     // Pace over the answers whose pace is trusted.
     let paced: Vec<&&AudioMetrics> = answers
         .iter()
         .filter(|a| a.audio_pace().is_some())
         .collect();
-    let paced_syllables = paced
-        .iter()
-        .map(|a| a.syllables)
-        .fold(0usize, usize::saturating_add);
+    let paced_syllables = total(&mut paced.iter().map(|a| a.syllables));
     let paced_ms: f64 = paced.iter().map(|a| a.speaking_ms).sum();
     let weighted = |f: &dyn Fn(&AudioMetrics) -> Option<f64>| {
         let (sum, w) = answers

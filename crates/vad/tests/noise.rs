@@ -5,8 +5,8 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use interviewer_core::speech::{audio, bench, vad};
-use interviewer_vad::{Vad, FRAME_MS};
+use interviewer_core::speech::{audio, bench};
+use interviewer_vad::Vad;
 
 #[test]
 fn silero_meets_the_bars_at_10_and_5_db() {
@@ -14,11 +14,8 @@ fn silero_meets_the_bars_at_10_and_5_db() {
     let model = Vad::load_shipped().expect("the shipped VAD loads");
     assert_eq!(truth.pauses_1s.len(), 3);
     for c in bench::conditions(&clip.samples, &truth, Some(&babble)) {
-        let probs = model.probabilities(&c.samples).unwrap();
-        let m = audio::analyse_with_segments(
-            &c.samples,
-            &vad::segments(&probs, FRAME_MS, &vad::DEFAULT),
-        );
+        // The speech worker's path: probabilities, segments, analysis.
+        let m = model.analyse(&c.samples).unwrap();
         assert_eq!(m.detector, audio::Detector::Silero);
         let s = bench::score(&m, &truth);
         let name = &c.name;

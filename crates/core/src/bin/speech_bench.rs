@@ -42,13 +42,7 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 fn noise() {
     let (clip, truth, babble) = bench::setup(160).unwrap_or_else(|e| fail(e));
-    println!(
-        "espeak-ng en-us 160 wpm, {:.1} s, {} words; true speaking {:.0} ms, pauses >= 1 s: {:?}",
-        clip.duration_ms() / 1000.0,
-        clip.words,
-        truth.speaking_ms,
-        truth.pauses_1s
-    );
+    println!("{}", bench::describe(&clip, &truth));
     println!("{}", bench::header());
     let mut results = Vec::new();
     let mut ms = 0.0;
@@ -67,8 +61,8 @@ fn noise() {
         });
     }
     println!("analysis: {:.2} ms per second of audio", ms / audio_s);
-    for (line, met) in bench::verdict(&results) {
-        println!("[{}] {line}", if met { "met" } else { "NOT met" });
+    for line in bench::verdict_lines(&results) {
+        println!("{line}");
     }
 }
 

@@ -214,6 +214,26 @@ pub fn row(condition: &str, detector: &str, s: &Score) -> String {
     )
 }
 
+/// The line above a bench's table: the clip and its truth.
+pub fn describe(clip: &clips::Clip, t: &Truth) -> String {
+    format!(
+        "espeak-ng en-us {} wpm, {:.1} s, {} words; true speaking {:.0} ms, pauses >= 1 s: {:?}",
+        clip.rate_wpm,
+        clip.duration_ms() / 1000.0,
+        clip.words,
+        t.speaking_ms,
+        t.pauses_1s
+    )
+}
+
+/// [`verdict`] as printed lines: "[met] ..." or "[NOT met] ...".
+pub fn verdict_lines(results: &[Result_]) -> Vec<String> {
+    verdict(results)
+        .into_iter()
+        .map(|(line, met)| format!("[{}] {line}", if met { "met" } else { "NOT met" }))
+        .collect()
+}
+
 /// The clean clip at `rate_wpm`, its truth and the babble to mix (espeak-ng).
 pub fn setup(rate_wpm: u32) -> Result<(clips::Clip, Truth, Vec<f32>), String> {
     let clip = clips::espeak(rate_wpm)?;
